@@ -1,0 +1,86 @@
+"""Result records of the attribution engine.
+
+Small immutable records, in the spirit of textacy's ``DQTriple``: every span carries
+Python string offsets (code points) into the text that was analysed, so that
+``text[start:end] == span.text`` always holds. The HTTP layer converts these records
+to its response schema field by field; it never re-derives anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+QuoteKind = Literal["direct", "partial"]
+"""``direct``: the whole reported content is inside the marks; ``partial``: a quoted
+fragment embedded in otherwise reported speech."""
+
+Resolution = Literal["explicit", "pronoun", "alias", "nominal", "continuation"]
+"""How the speaker was found: ``explicit`` a name in the attributing clause; ``pronoun``
+he/she/they resolved to an entity; ``alias`` a shorter or titled form of a name
+introduced earlier (``Mr. Trump``); ``nominal`` a description (``the minister``);
+``continuation`` a quotation with no cue of its own that continues the previous
+quotation's speaker."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A stretch of the text that refers to an entity (a name, a pronoun, a description)."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """The attribution cue: a speech verb (``said``) or phrase (``according to``)."""
+
+    text: str
+    lemma: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerRef:
+    """The speaker of one quotation: the entity, and the mention that attributes it."""
+
+    entity_id: str
+    name: str
+    mention: Mention
+    resolution: Resolution
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One quotation: the words inside the marks, without the marks."""
+
+    id: str
+    text: str
+    start: int
+    end: int
+    kind: QuoteKind
+    speaker: SpeakerRef | None
+    cue: Cue | None
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """An entity that speaks at least once: its fullest name and its coreference chain."""
+
+    id: str
+    name: str
+    label: str
+    mentions: tuple[Mention, ...]
+    quote_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Everything the engine found in one article."""
+
+    quotes: tuple[Quote, ...] = ()
+    speakers: tuple[Speaker, ...] = ()
+    meta: dict[str, str] = field(default_factory=dict)
