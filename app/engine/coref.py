@@ -1,0 +1,360 @@
+"""Step 4: a coreference heuristic that clusters mentions into entities.
+
+A deliberately small, explainable resolver in the tradition of rule-based news systems
+(Haghighi & Klein 2009's "simple coreference" features; Stanford's sieve architecture,
+Lee et al. 2013), applied in passes from the most precise to the least:
+
+1. Names (NER entities and proper-noun speaker mentions) cluster by their words with the
+   titles taken off: "Russia's Foreign Minister Sergei Lavrov", "Lavrov" and "Mr. Lavrov"
+   are one entity. A one-word name joins the most recent entity that has that word (else
+   the next one that does); NER labels help but don't decide, since the small model tags
+   the same surname PERSON in one sentence and ORG in the next.
+2. Pronouns: he/she join the most recent compatible person (gender from titles and from
+   earlier pronouns), preferring subjects; it joins organisations and places; they joins
+   organisations, groups and plural descriptions.
+3. Descriptions ("the minister", a possessive that lost its head noun to a feed:
+   "Russia's said") join the nearest person speaker when the description names a role
+   that person was introduced with, or when it has no head of its own; otherwise the
+   description is an entity of its own ("a source", "officials").
+4. A quotation with no cue of its own continues the previous quotation's speaker (done by
+   the speaker step, recorded here as resolution ``continuation``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from app.engine.lexicon import Lexicon
+from app.engine.speakers import Finding
+from app.engine.types import Resolution
+
+NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+_GROUP_LABELS = {"ORG", "GPE", "NORP"}
+# Nouns that denote people by role; with "the" they refer back to someone named before.
+_PERSON_NOUNS = {
+    "official", "source", "aide", "adviser", "advisor", "spokesman", "spokeswoman", "spokesperson",
+    "lawyer", "attorney", "candidate", "nominee", "diplomat", "lawmaker", "man", "woman",
+    "businessman", "businesswoman", "campaign", "statement", "billionaire", "mogul", "democrat",
+    "republican", "counterpart", "official", "chief", "manager", "strategist", "pollster",
+    "analyst", "expert", "economist", "professor", "author", "host", "anchor", "reporter",
+}
+_PARAGRAPH_WINDOW = 3
+
+
+@dataclass
+class Entity:
+    """A cluster of mentions (token ranges) that refer to one person, group or place."""
+
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    name_words: tuple[str, ...] = ()
+    """The fullest name form seen, as words (titles off); empty for description-only entities."""
+    description: str = ""
+    labels: Counter[str] = field(default_factory=Counter)
+    gender: str | None = None
+    roles: set[str] = field(default_factory=set)
+    first_name_mention: int = -1
+
+    def add(self, mention: tuple[int, int]) -> None:
+        if mention not in self.mentions:
+            self.mentions.append(mention)
+            self.mentions.sort()
+
+    @property
+    def label(self) -> str:
+        if not self.labels:
+            return "PERSON"
+        top = self.labels.most_common()
+        best = top[0][1]
+        tied = [lab for lab, n in top if n == best]
+        return "PERSON" if "PERSON" in tied else tied[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    entity: int
+    resolution: Resolution
+
+
+def _name_words(doc: Doc, start: int, end: int, lexicon: Lexicon) -> tuple[tuple[str, ...], set[str], str | None]:
+    """Words of the name inside a mention, the title words before it, and the gender they tell."""
+    words: list[str] = []
+    roles: set[str] = set()
+    gender = None
+    for tok in doc[start:end]:
+        low = tok.lower_
+        if low in lexicon.titles and (not words or tok.i < end - 1):
+            roles.add(low.rstrip("."))
+            g = lexicon.titles[low]
+            gender = g if g in {"m", "f"} else gender
+            words = []  # "Russia's Foreign Minister Sergei Lavrov": the name follows the title
+            continue
+        if tok.dep_ == "case" or tok.lower_ in {"'s", "’s", "the"} or tok.is_punct or tok.is_space:
+            if tok.dep_ == "case":
+                words = []
+            continue
+        if tok.pos_ == "PROPN" or tok.ent_type_ or tok.is_title:
+            words.append(tok.text)
+        else:
+            words = []
+    return tuple(words), roles, gender
+
+
+def _is_pronoun(tok: Token, lexicon: Lexicon) -> bool:
+    return tok.pos_ == "PRON" and tok.lower_ in lexicon.pronouns
+
+
+def _head(doc: Doc, start: int, end: int) -> Token:
+    span = doc[start:end]
+    return span.root
+
+
+class _Resolver:
+    def __init__(self, doc: Doc, lexicon: Lexicon):
+        self.doc = doc
+        self.lexicon = lexicon
+        self.entities: list[Entity] = []
+        self.by_mention: dict[tuple[int, int], int] = {}
+        self.paragraph_of = [0] * len(doc)
+        p = 0
+        for tok in doc:
+            if tok.i and "\n" in doc[tok.i - 1].text + doc[tok.i - 1].whitespace_:
+                p += 1
+            self.paragraph_of[tok.i] = p
+
+    # -- names -------------------------------------------------------------------------
+    def add_names(self, mentions: Sequence[tuple[int, int, str]]) -> None:
+        """Cluster name mentions (start, end, NER label or "") in text order."""
+        ordered = sorted(set(mentions))
+        pending_single: list[tuple[int, int, str, tuple[str, ...]]] = []
+        for start, end, label in ordered:
+            words, roles, gender = _name_words(self.doc, start, end, self.lexicon)
+            if not words:
+                continue
+            if len(words) == 1:
+                pending_single.append((start, end, label, words))
+                continue
+            target = self._match_full(words, label)
+            self._attach(target, (start, end), words, label, roles, gender)
+        for start, end, label, words in pending_single:
+            target = self._match_single(words[0], start, label)
+            _, roles, gender = _name_words(self.doc, start, end, self.lexicon)
+            self._attach(target, (start, end), words, label, roles, gender)
+
+    def _compatible_label(self, ent: Entity, label: str) -> bool:
+        if not label or not ent.labels:
+            return True
+        person = {"PERSON"}
+        # Only PERSON vs place/group disagreements block a merge: the small model flips
+        # surnames between PERSON and ORG freely, but "Washington" the city is no person.
+        return not ((label == "GPE" and ent.labels.keys() <= person) or (label == "PERSON" and ent.labels.keys() <= {"GPE"}))
+
+    def _match_full(self, words: tuple[str, ...], label: str) -> int | None:
+        lower = [w.lower() for w in words]
+        for idx in range(len(self.entities) - 1, -1, -1):
+            ent = self.entities[idx]
+            have = [w.lower() for w in ent.name_words]
+            if not have or not self._compatible_label(ent, label):
+                continue
+            if have[-1] == lower[-1] and (have[0] == lower[0] or len(have) == 1 or len(lower) == 1):
+                return idx
+            if have == lower:
+                return idx
+        return None
+
+    def _match_single(self, word: str, pos: int, label: str) -> int | None:
+        low = word.lower()
+        best: tuple[int, int] | None = None  # (distance rank, index)
+        for idx, ent in enumerate(self.entities):
+            if low not in (w.lower() for w in ent.name_words) or not self._compatible_label(ent, label):
+                continue
+            before = [m[0] for m in ent.mentions if m[0] < pos]
+            dist = pos - max(before) if before else 10_000 + min(m[0] for m in ent.mentions) - pos
+            if best is None or dist < best[0]:
+                best = (dist, idx)
+        return best[1] if best else None
+
+    def _attach(self, target: int | None, mention: tuple[int, int], words: tuple[str, ...],
+                label: str, roles: set[str], gender: str | None) -> int:
+        if target is None:
+            self.entities.append(Entity())
+            target = len(self.entities) - 1
+        ent = self.entities[target]
+        ent.add(mention)
+        if len(words) > len(ent.name_words):
+            ent.name_words = words
+        if ent.first_name_mention < 0 or mention[0] < ent.first_name_mention:
+            ent.first_name_mention = mention[0]
+        if label:
+            ent.labels[label] += 1
+        ent.roles |= roles
+        ent.gender = ent.gender or gender
+        self.by_mention[mention] = target
+        return target
+
+    # -- speaker mentions --------------------------------------------------------------
+    def entity_of_name(self, start: int, end: int) -> int | None:
+        if (start, end) in self.by_mention:
+            return self.by_mention[(start, end)]
+        for (a, b), idx in self.by_mention.items():
+            if a < end and start < b and self.entities[idx].name_words:
+                return idx
+        return None
+
+    def resolve_pronoun(self, tok: Token, speakers: set[int]) -> int | None:
+        gender, number = self.lexicon.pronouns.get(tok.lower_, ("-", "-"))
+        if tok.lower_ in {"i", "me", "we", "us", "you"}:
+            return None
+        para = self.paragraph_of[tok.i]
+        candidates: list[tuple[bool, int, int]] = []  # (is subject or speaker, last position, idx)
+        for idx, ent in enumerate(self.entities):
+            if not self._pronoun_fits(ent, gender, number):
+                continue
+            before = [m for m in ent.mentions if m[1] <= tok.i and para - self.paragraph_of[m[0]] <= _PARAGRAPH_WINDOW]
+            if not before:
+                continue
+            last = max(before)
+            head = _head(self.doc, *last)
+            candidates.append((head.dep_ in {"nsubj", "nsubjpass"} or idx in speakers, last[0], idx))
+        # The most recent subject (or earlier speaker) first; the most recent mention else.
+        pool = [c for c in candidates if c[0]] or candidates
+        return max(pool, key=lambda c: c[1])[2] if pool else None
+
+    def _pronoun_fits(self, ent: Entity, gender: str, number: str) -> bool:
+        label = ent.label
+        if gender in {"m", "f"}:
+            return label == "PERSON" and ent.gender in {None, gender} and bool(ent.name_words or ent.roles)
+        if gender == "n":
+            return label in _GROUP_LABELS
+        if number == "pl":
+            return label in _GROUP_LABELS or (not ent.name_words and bool(ent.description) and ent.description.endswith("s"))
+        return True
+
+    def resolve_description(self, start: int, end: int, speakers: set[int]) -> int | None:
+        doc = self.doc
+        head = _head(doc, start, end)
+        headless = any(c.dep_ == "case" for c in head.children) and head.dep_ in {"nsubj", "nsubjpass"}
+        role = head.lower_
+        definite = any(t.lower_ in {"the", "this", "that"} for t in doc[start:head.i])
+        if headless:
+            pool = [i for i in speakers if self.entities[i].label == "PERSON" and self.entities[i].name_words]
+            return self._nearest(pool, start, window=2)
+        if definite and (role in self.lexicon.titles or role in _PERSON_NOUNS):
+            pool = [i for i, e in enumerate(self.entities) if role in e.roles and e.name_words]
+            found = self._nearest(pool, start, window=_PARAGRAPH_WINDOW, backwards_only=True)
+            if found is not None:
+                return found
+        return None
+
+    def _nearest(self, pool: Sequence[int], pos: int, window: int, backwards_only: bool = False) -> int | None:
+        para = self.paragraph_of[pos]
+        best: tuple[int, int] | None = None
+        for idx in pool:
+            for a, _ in self.entities[idx].mentions:
+                gap = abs(self.paragraph_of[a] - para)
+                if gap > window or (backwards_only and a > pos):
+                    continue
+                dist = abs(a - pos) * 2 + (1 if a > pos else 0)
+                if best is None or dist < best[0]:
+                    best = (dist, idx)
+        return best[1] if best else None
+
+    def own_entity(self, start: int, end: int, label: str = "") -> int:
+        text = self.doc[start:end].text
+        key = text.lower()
+        if key.split()[0] in {"the", "this", "that"}:
+            for idx, ent in enumerate(self.entities):
+                if ent.description.lower() == key and not ent.name_words:
+                    ent.add((start, end))
+                    return idx
+        ent = Entity(description=text)
+        ent.add((start, end))
+        if label:
+            ent.labels[label] += 1
+        self.entities.append(ent)
+        return len(self.entities) - 1
+
+
+def resolve(doc: Doc, findings: Sequence[Finding], lexicon: Lexicon) -> tuple[list[Entity], list[Link | None]]:
+    """Cluster mentions into entities and link every finding's speaker mention to one."""
+    r = _Resolver(doc, lexicon)
+    names: list[tuple[int, int, str]] = [(e.start, e.end, e.label_) for e in doc.ents if e.label_ in NAME_LABELS]
+    for f in findings:
+        if f.mention is not None:
+            head = _head(doc, *f.mention)
+            if head.pos_ == "PROPN" and not any(c.dep_ == "case" for c in head.children):
+                names.append((f.mention[0], f.mention[1], head.ent_type_ if head.ent_type_ in NAME_LABELS else ""))
+    r.add_names(names)
+
+    links: list[Link | None] = []
+    speakers: set[int] = set()
+    # Names first (they anchor pronouns and descriptions), then the rest in text order.
+    order = sorted(range(len(findings)), key=lambda k: (0 if _is_name(doc, findings[k]) else 1, k))
+    resolved: dict[int, Link | None] = {}
+    for k in order:
+        f = findings[k]
+        if f.mention is None:
+            continue
+        start, end = f.mention
+        head = _head(doc, start, end)
+        if _is_name(doc, f):
+            idx = r.entity_of_name(start, end)
+            if idx is None:
+                idx = r.own_entity(start, end)
+            ent = r.entities[idx]
+            words, _, _ = _name_words(doc, start, end, lexicon)
+            first = ent.first_name_mention >= start or len(words) >= len(ent.name_words)
+            resolved[k] = Link(idx, "explicit" if first else "alias")
+            speakers.add(idx)
+    for k in sorted(set(range(len(findings))) - set(resolved)):
+        f = findings[k]
+        if f.path == "continuation" and f.continued_from is not None:
+            prev = resolved.get(f.continued_from)
+            resolved[k] = Link(prev.entity, "continuation") if prev else None
+            continue
+        if f.mention is None:
+            resolved[k] = None
+            continue
+        start, end = f.mention
+        head = _head(doc, start, end)
+        if _is_pronoun(head, lexicon):
+            idx = r.resolve_pronoun(head, speakers)
+            if idx is None:
+                idx = r.own_entity(start, end, "PERSON" if head.lower_ in {"he", "she", "i"} else "")
+            else:
+                g = lexicon.pronouns[head.lower_][0]
+                if g in {"m", "f"} and r.entities[idx].gender is None:
+                    r.entities[idx].gender = g
+            r.entities[idx].add((start, end))
+            resolved[k] = Link(idx, "pronoun")
+        else:
+            idx = r.resolve_description(start, end, speakers)
+            if idx is None:
+                idx = r.own_entity(start, end, head.ent_type_ if head.ent_type_ in NAME_LABELS else "")
+            else:
+                r.entities[idx].add((start, end))
+            resolved[k] = Link(idx, "nominal")
+        speakers.add(resolved[k].entity)  # type: ignore[union-attr]
+    for k in range(len(findings)):
+        links.append(resolved.get(k))
+    return r.entities, links
+
+
+def _is_name(doc: Doc, f: Finding) -> bool:
+    if f.mention is None or f.path == "continuation":
+        return False
+    head = _head(doc, *f.mention)
+    return head.pos_ == "PROPN" and not any(c.dep_ == "case" for c in head.children)
+
+
+def entity_name(doc: Doc, ent: Entity) -> str:
+    """The fullest name form of an entity, or its description."""
+    if ent.name_words:
+        return " ".join(ent.name_words)
+    if ent.description:
+        return ent.description
+    a, b = ent.mentions[0]
+    return doc[a:b].text

@@ -1,0 +1,88 @@
+"""Step 2: attribution cues, the words that introduce reported speech.
+
+Cues come from the lexicon in ``models/lexicons/cues.tsv``: verbs matched by lemma and part
+of speech (``said``, ``tells``, ``tweeted``), and multi-word phrases matched by word
+sequence (``according to``). A verb entry can require a particle or object (``went on``,
+``pointed out``, ``as he put it``), so that ``go`` and ``put`` are cues only in those uses.
+
+A cue is never inside the quotation it attributes: ``"It cannot be said that ..."`` has a
+``said`` that is part of the quoted words. Cues inside any quotation are dropped here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from app.engine.lexicon import CueEntry, Lexicon
+
+
+@dataclass(frozen=True, slots=True)
+class CueMatch:
+    """A cue found in a ``Doc``: token range ``[start, end)`` and its head token."""
+
+    start: int
+    end: int
+    head: int
+    """Index of the token that carries the cue's syntax (the verb, or ``to`` of ``according to``)."""
+    entry: CueEntry
+
+    def text(self, doc: Doc) -> str:
+        return doc[self.start : self.end].text
+
+    @property
+    def lemma(self) -> str:
+        return self.entry.cue
+
+
+# The small model tags some reporting verbs as nouns or adjectives in headlines and after
+# names it does not know ("Kono said" -> said/ADJ); the fine-grained tag or the word form
+# still tells a verb.
+_REPORTING_FORMS = {"said", "says", "told", "tells"}
+
+
+def _verb_entry(token: Token, lexicon: Lexicon) -> CueEntry | None:
+    entry = lexicon.verbs.get(token.lemma_.lower())
+    if entry is None:
+        return None
+    if token.pos_ not in {"VERB", "AUX"} and not token.tag_.startswith("VB") and token.lower_ not in _REPORTING_FORMS:
+        return None
+    if entry.requires is not None:
+        dep, word = entry.requires
+        if not any(c.dep_ == dep and c.lower_ == word for c in token.children):
+            return None
+    return entry
+
+
+def find_cues(doc: Doc, lexicon: Lexicon, quoted: Sequence[tuple[int, int]] = ()) -> list[CueMatch]:
+    """Cues of ``doc`` outside the quoted character ranges ``quoted`` (outer offsets, marks included)."""
+
+    def inside_quote(tok: Token) -> bool:
+        return any(a <= tok.idx < b for a, b in quoted)
+
+    cues: list[CueMatch] = []
+    max_len = max((len(k) for k in lexicon.phrases), default=0)
+    taken: set[int] = set()
+    lower = [t.lower_ for t in doc]
+    for i in range(len(doc)):
+        for n in range(max_len, 1, -1):
+            key = tuple(lower[i : i + n])
+            entry = lexicon.phrases.get(key)
+            if entry is not None and not any(inside_quote(doc[j]) for j in range(i, i + n)):
+                cues.append(CueMatch(i, i + n, i + n - 1, entry))
+                taken.update(range(i, i + n))
+                break
+    for tok in doc:
+        if tok.i in taken or inside_quote(tok):
+            continue
+        entry = _verb_entry(tok, lexicon)
+        if entry is not None:
+            end = tok.i + 1
+            if entry.requires is not None and entry.requires[0] == "prt":
+                prts = [c.i for c in tok.children if c.dep_ == "prt" and c.i == tok.i + 1]
+                end = max(prts, default=tok.i) + 1
+            cues.append(CueMatch(tok.i, end, tok.i, entry))
+    cues.sort(key=lambda c: c.start)
+    return cues

@@ -1,0 +1,57 @@
+"""Model assets as data: the lexicons in ``models/lexicons/`` (tab-separated, ``#`` comments).
+
+Loaded once per process with the spaCy pipeline; the engine steps only read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _rows(path: Path) -> list[list[str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(line.rstrip("\n").split("\t"))
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class CueEntry:
+    """One attribution cue of the lexicon."""
+
+    cue: str
+    cls: str
+    strength: float
+    requires: tuple[str, str] | None = None
+    """(dependency label, lower-cased word) the verb must govern: ``go`` needs ``prt=on``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    verbs: dict[str, CueEntry]
+    phrases: dict[tuple[str, ...], CueEntry]
+    titles: dict[str, str]
+    """title word (lower case) -> gender ``m``/``f``/``-``"""
+    pronouns: dict[str, tuple[str, str]]
+    """pronoun (lower case) -> (gender, number)"""
+
+    @classmethod
+    def load(cls, models_dir: Path) -> "Lexicon":
+        folder = Path(models_dir) / "lexicons"
+        verbs: dict[str, CueEntry] = {}
+        phrases: dict[tuple[str, ...], CueEntry] = {}
+        for row in _rows(folder / "cues.tsv"):
+            requires = None
+            if len(row) > 3 and row[3]:
+                dep, word = row[3].split("=")
+                requires = (dep, word)
+            entry = CueEntry(row[0], row[1], float(row[2]), requires)
+            if " " in row[0]:
+                phrases[tuple(row[0].split())] = entry
+            else:
+                verbs.setdefault(row[0], entry)
+        titles = {r[0]: r[1] for r in _rows(folder / "titles.tsv")}
+        pronouns = {r[0]: (r[1], r[2]) for r in _rows(folder / "pronouns.tsv")}
+        return cls(verbs, phrases, titles, pronouns)

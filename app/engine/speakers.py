@@ -1,0 +1,365 @@
+"""Step 3: link each quotation to its cue and to the mention of its speaker.
+
+For every quotation the rules below are tried in order; the first that applies wins and
+is recorded as the attribution ``path``, which the confidence step scores:
+
+``governing``     a cue verb governs the quotation in the parse (``"...," Lavrov told
+                  journalists``; ``Kono said "..."``), or the cue hangs off the quotation
+                  (``"...," said Kono`` parsed as parataxis). The speaker is the cue's
+                  subject (through ``and added``, ``saying``, ``who said``).
+``according_to``  ``according to X`` in the quotation's sentence: X.
+``sentence``      no parse link, but a cue with a subject in the same sentence.
+``colon``         the sentence or paragraph before ends in a colon and has a cue
+                  (``Kono told reporters: "..."``), or is a bare name (``TRUMP: "..."``).
+``dash``          a name after a dash following the quotation (``"..." ― Sonya Herridge``),
+                  a convention of vox-pop lists.
+``continuation``  no cue of its own, and either the quotation continues a multi-paragraph
+                  one, follows another quotation in the same paragraph, or is a paragraph
+                  that is only a quotation: the previous quotation's speaker goes on.
+``paragraph``     a cue with a subject elsewhere in the same paragraph.
+``none``          nothing found: no speaker.
+
+The quotation's kind is decided here too: ``partial`` when the quoted words are embedded
+in a clause that goes on outside the marks (``said "significant differences" remained``),
+``direct`` when the words outside the marks are only the attribution and punctuation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from spacy.tokens import Doc, Span, Token
+
+from app.engine.cues import CueMatch
+from app.engine.quotes import QuoteSpan
+from app.engine.types import QuoteKind
+
+Path = Literal["governing", "according_to", "sentence", "colon", "dash", "continuation", "paragraph", "none"]
+
+_SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+# How a cue verb hangs off the verb whose subject it shares: "Lavrov said and added ...",
+# "Trump tweeted, saying ...", "he went on to say ...".
+_SHARED_SUBJECT_DEPS = {"conj", "xcomp", "advcl", "pcomp"}
+_DASHES = {"―", "—", "–", "-", "--"}
+_NAME_POS = {"PROPN"}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What the speaker step found for one quotation."""
+
+    quote: QuoteSpan
+    kind: QuoteKind
+    path: Path
+    cue: CueMatch | None = None
+    mention: tuple[int, int] | None = None
+    """Token range of the speaker mention in the attributing clause."""
+    continued_from: int | None = None
+    """Index (in the list of findings) of the quotation whose speaker this one continues."""
+
+
+def _inner(doc: Doc, q: QuoteSpan) -> Span:
+    span = doc.char_span(q.start, q.end, alignment_mode="expand")
+    assert span is not None
+    return span
+
+
+def _outer_range(doc: Doc, q: QuoteSpan) -> tuple[int, int]:
+    span = doc.char_span(q.outer_start, q.outer_end, alignment_mode="expand")
+    assert span is not None
+    return span.start, span.end
+
+
+def _strip_det(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    while start < end - 1 and doc[start].dep_ in {"det", "punct"} and doc[start].lower_ in {"the", "a", "an", '"', "“"}:
+        start += 1
+    return start, end
+
+
+def mention_range(doc: Doc, head: Token) -> tuple[int, int]:
+    """Token range of the mention headed by ``head``: a pronoun, a name with its title, or a description."""
+    if head.pos_ == "PRON":
+        return head.i, head.i + 1
+    start = head.i
+    for child in head.lefts:
+        if child.dep_ in {"compound", "amod", "det", "poss", "nmod", "nummod", "case", "punct", "flat"}:
+            start = min(start, child.left_edge.i)
+    end = head.i + 1
+    for child in head.rights:
+        # "Sen. Tim Kaine (D-Va.)" stays out; a trailing name part ("Jr.") or possessive stays in.
+        if child.dep_ in {"case", "flat"} or (child.dep_ == "compound" and child.i == end):
+            end = child.right_edge.i + 1
+    if head.ent_type_:
+        for ent in head.doc.ents:
+            if ent.start <= head.i < ent.end:
+                start, end = min(start, ent.start), max(end, ent.end)
+    # Leading punctuation (a stray quotation mark) never belongs to a mention.
+    while start < head.i and doc[start].is_punct:
+        start += 1
+    return start, end
+
+
+def _appositive_name(head: Token) -> Token | None:
+    """``The attorney general, Scott Pruitt, said``: the name in apposition to a description."""
+    if head.pos_ in _NAME_POS:
+        return None
+    for child in head.children:
+        if child.dep_ == "appos" and child.pos_ in _NAME_POS:
+            return child
+    return None
+
+
+def subject_of(verb: Token, depth: int = 0) -> Token | None:
+    """The speaker token of a cue verb: its subject, or the subject of the verb it depends on."""
+    for child in verb.children:
+        if child.dep_ in _SUBJECT_DEPS:
+            if child.tag_ in {"WP", "WDT"} or child.lower_ in {"who", "that", "which"}:
+                return verb.head if verb.dep_ == "relcl" else None
+            if child.pos_ in {"VERB", "AUX"}:
+                continue  # a clausal subject is the content, not the speaker
+            name = _appositive_name(child)
+            return name if name is not None else child
+    # "said Caddell": the tagger makes a post-verbal name an object now and then.
+    nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if nxt is not None and nxt.pos_ in _NAME_POS and nxt.dep_ in {"dobj", "attr", "npadvmod", "compound", "appos"}:
+        prev = verb.doc[verb.i - 1] if verb.i > 0 else None
+        if prev is not None and (prev.is_punct or prev.is_quote):
+            while nxt.dep_ == "compound" and nxt.head.i > nxt.i:
+                nxt = nxt.head
+            return nxt
+    if depth < 3 and verb.dep_ in _SHARED_SUBJECT_DEPS and verb.head is not verb:
+        return subject_of(verb.head, depth + 1)
+    if verb.dep_ == "relcl":
+        return verb.head
+    if verb.dep_ == "acl" and verb.head.dep_ == "appos":
+        return verb.head.head
+    return None
+
+
+def speaker_of(doc: Doc, cue: CueMatch) -> Token | None:
+    """The head token of the speaker a cue attributes to."""
+    head = doc[cue.head]
+    if cue.entry.cls == "phrase":
+        objects = [c for c in head.children if c.dep_ == "pobj"]
+        if not objects and head.i + 1 < len(doc):
+            objects = [doc[head.i + 1]]
+        if not objects:
+            return None
+        obj = objects[0]
+        name = _appositive_name(obj)
+        return name if name is not None else obj
+    return subject_of(head)
+
+
+class _Context:
+    """Per-document lookups shared by the rules."""
+
+    def __init__(self, doc: Doc, quotes: Sequence[QuoteSpan], cues: Sequence[CueMatch]):
+        self.doc = doc
+        self.quotes = quotes
+        self.inner = [_inner(doc, q) for q in quotes]
+        self.outer = [_outer_range(doc, q) for q in quotes]
+        self.quoted = [False] * len(doc)
+        for a, b in self.outer:
+            for i in range(a, b):
+                self.quoted[i] = True
+        self.cues = list(cues)
+        self.cue_at = {c.head: c for c in cues}
+        self.cue_tokens = {i: c for c in cues for i in range(c.start, c.end)}
+        self.paragraph_of = [0] * len(doc)
+        p = 0
+        for tok in doc:
+            if tok.i and tok.is_sent_start and "\n" in doc[tok.i - 1].text + doc[tok.i - 1].whitespace_:
+                p += 1
+            self.paragraph_of[tok.i] = p
+
+    def sentences(self, k: int) -> list[Span]:
+        a, b = self.outer[k]
+        out = []
+        for sent in {self.doc[a].sent.start: self.doc[a].sent, self.doc[b - 1].sent.start: self.doc[b - 1].sent}.values():
+            out.append(sent)
+        first, last = out[0].start, out[-1].end
+        return [s for s in self.doc[first:last].sents] if len(out) > 1 else out
+
+    def with_speaker(self, cue: CueMatch) -> Token | None:
+        tok = speaker_of(self.doc, cue)
+        if tok is None or self.quoted[tok.i]:
+            return None
+        return tok
+
+
+def _governing_cue(ctx: _Context, k: int) -> CueMatch | None:
+    inner = ctx.inner[k]
+    a, b = ctx.outer[k]
+    sent = ctx.doc[a].sent
+    roots = [t for t in inner if not (a <= t.head.i < b) or t.head is t]
+    for root in roots:
+        node = root
+        for _ in range(8):
+            if node.head is node:
+                break
+            node = node.head
+            if node.i < sent.start or node.i >= sent.end and node.sent != ctx.doc[b - 1].sent:
+                break
+            cue = ctx.cue_at.get(node.i)
+            if cue is not None and not ctx.quoted[node.i]:
+                return cue
+            if ctx.quoted[node.i] and not (a <= node.i < b):
+                break  # walked into another quotation
+    # The cue hangs off the quotation: '"...," said Kono' parsed with said as parataxis.
+    for tok in inner:
+        for child in tok.children:
+            if not (a <= child.i < b) and child.i in ctx.cue_at and child.dep_ in {"parataxis", "ccomp", "advcl", "conj", "dep"}:
+                return ctx.cue_at[child.i]
+    return None
+
+
+def _sentence_cue(ctx: _Context, k: int) -> CueMatch | None:
+    a, b = ctx.outer[k]
+    best: tuple[int, CueMatch] | None = None
+    for sent in ctx.sentences(k):
+        for cue in ctx.cues:
+            if not (sent.start <= cue.head < sent.end) or ctx.quoted[cue.head] or cue.entry.cls == "thought":
+                continue
+            if ctx.with_speaker(cue) is None:
+                continue
+            dist = a - cue.end if cue.end <= a else cue.start - b
+            # A cue right after the quotation ('"...," he said') beats one before it.
+            dist = dist * 2 + (1 if cue.end <= a else 0)
+            if best is None or dist < best[0]:
+                best = (dist, cue)
+    return best[1] if best else None
+
+
+def _according_to(ctx: _Context, k: int) -> CueMatch | None:
+    for sent in ctx.sentences(k):
+        for cue in ctx.cues:
+            if cue.entry.cls == "phrase" and sent.start <= cue.start < sent.end and not ctx.quoted[cue.start]:
+                return cue
+    return None
+
+
+def _colon_intro(ctx: _Context, k: int) -> tuple[CueMatch | None, Token | None]:
+    """The cue or bare name of a sentence ending in a colon just before the quotation."""
+    doc = ctx.doc
+    a, _ = ctx.outer[k]
+    i = a - 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    if i < 0 or doc[i].text not in {":", "："}:
+        return None, None
+    sent = doc[i].sent
+    cues = [c for c in ctx.cues if sent.start <= c.head < i and not ctx.quoted[c.head]]
+    for cue in reversed(cues):
+        if ctx.with_speaker(cue) is not None:
+            return cue, None
+    words = [t for t in doc[sent.start : i] if not t.is_space and not t.is_punct]
+    if words and len(words) <= 4 and all(t.pos_ in _NAME_POS or t.is_title or t.is_upper for t in words):
+        return None, words[-1]
+    return None, None
+
+
+def _dash_name(ctx: _Context, k: int) -> Token | None:
+    doc = ctx.doc
+    _, b = ctx.outer[k]
+    i = b
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    if i >= len(doc) or doc[i].text not in _DASHES:
+        return None
+    j = i + 1
+    while j < len(doc) and doc[j].is_space:
+        j += 1
+    if j < len(doc) and doc[j].pos_ in _NAME_POS and doc[j].is_title:
+        tok = doc[j]
+        while tok.dep_ in {"compound", "flat"} and tok.head.i > tok.i and tok.head.pos_ in _NAME_POS:
+            tok = tok.head
+        while tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ in _NAME_POS and doc[tok.i + 1].is_title:
+            tok = doc[tok.i + 1]
+        return tok
+    return None
+
+
+def _paragraph_only_quotes(ctx: _Context, k: int) -> bool:
+    """True when the quotation's paragraph holds nothing but quotations."""
+    p = ctx.paragraph_of[ctx.outer[k][0]]
+    toks = [t for t in ctx.doc if ctx.paragraph_of[t.i] == p]
+    return all(ctx.quoted[t.i] or t.is_space or t.is_punct for t in toks)
+
+
+def _kind(ctx: _Context, k: int, cue: CueMatch | None, speaker: Token | None) -> QuoteKind:
+    q = ctx.quotes[k]
+    if q.open_mark is None or q.close_mark is None:
+        return "direct"
+    doc = ctx.doc
+    a, b = ctx.outer[k]
+    attribution: set[int] = set()
+    if cue is not None:
+        attribution.update(range(cue.start, cue.end))
+    if speaker is not None:
+        attribution.update(range(speaker.left_edge.i, speaker.right_edge.i + 1))
+
+    def embedding(tok: Token | None) -> bool:
+        if tok is None or tok.is_punct or tok.is_space or tok.i in attribution or tok.i in ctx.cue_tokens:
+            return False
+        return not ctx.quoted[tok.i]
+
+    sent_a, sent_b = doc[a].sent, doc[b - 1].sent
+    before = next((doc[i] for i in range(a - 1, sent_a.start - 1, -1) if not doc[i].is_space), None)
+    after = next((doc[i] for i in range(b, sent_b.end) if not doc[i].is_space), None)
+    return "partial" if embedding(before) or embedding(after) else "direct"
+
+
+def find_speakers(doc: Doc, quotes: Sequence[QuoteSpan], cues: Sequence[CueMatch]) -> list[Finding]:
+    """One ``Finding`` per quotation, in the order of ``quotes``."""
+    ctx = _Context(doc, quotes, cues)
+    findings: list[Finding] = []
+    for k, q in enumerate(quotes):
+        cue: CueMatch | None = None
+        speaker: Token | None = None
+        path: Path = "none"
+        continued: int | None = None
+        prev = k - 1 if k else None
+        same_paragraph_prev = prev is not None and quotes[prev].paragraph == q.paragraph
+
+        governing = _governing_cue(ctx, k)
+        if governing is not None and ctx.with_speaker(governing) is not None:
+            cue, speaker, path = governing, ctx.with_speaker(governing), "governing"
+        if speaker is None:
+            according = _according_to(ctx, k)
+            if according is not None and ctx.with_speaker(according) is not None:
+                cue, speaker, path = according, ctx.with_speaker(according), "according_to"
+        if speaker is None:
+            near = _sentence_cue(ctx, k)
+            if near is not None:
+                cue, speaker, path = near, ctx.with_speaker(near), "sentence"
+        if speaker is None:
+            colon_cue, colon_name = _colon_intro(ctx, k)
+            if colon_cue is not None:
+                cue, speaker, path = colon_cue, ctx.with_speaker(colon_cue), "colon"
+            elif colon_name is not None:
+                speaker, path = colon_name, "colon"
+        if speaker is None:
+            dash = _dash_name(ctx, k)
+            if dash is not None:
+                speaker, path = dash, "dash"
+        if speaker is None and prev is not None and findings[prev].path != "none":
+            prev_paragraph = quotes[prev].paragraph
+            if q.continues or same_paragraph_prev or (
+                _paragraph_only_quotes(ctx, k) and prev_paragraph >= q.paragraph - 2
+            ):
+                path, continued = "continuation", prev
+        if speaker is None and continued is None:
+            p = ctx.paragraph_of[ctx.outer[k][0]]
+            for c in ctx.cues:
+                if ctx.paragraph_of[c.head] == p and not ctx.quoted[c.head] and c.entry.cls != "thought":
+                    tok = ctx.with_speaker(c)
+                    if tok is not None:
+                        cue, speaker, path = c, tok, "paragraph"
+                        break
+        mention = mention_range(doc, speaker) if speaker is not None else None
+        kind = _kind(ctx, k, cue, speaker)
+        findings.append(Finding(q, kind, path, cue, mention, continued))
+    return findings
