@@ -1,0 +1,136 @@
+"""``POST /v1/quotes``: the quotations of one article, with speaker, cue and confidence."""
+
+from __future__ import annotations
+
+from email.message import Message
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.models import Example
+
+from app import __version__
+from app.api.deps import AttributorDep, SettingsDep
+from app.api.errors import problem_responses
+from app.api.schemas import (
+    EXAMPLE_RESPONSE,
+    EXAMPLE_TEXT,
+    CueOut,
+    MentionOut,
+    Meta,
+    QuoteOut,
+    QuoteRequest,
+    QuoteResponse,
+    SpeakerOut,
+    SpeakerRefOut,
+)
+from app.engine.types import Cue, Mention, Quote, Speaker, SpeakerRef
+
+router = APIRouter(prefix="/v1", tags=["quotes"])
+
+REQUEST_EXAMPLES = {
+    "article": Example(
+        summary="An article with a direct and a partial quotation",
+        value={"text": EXAMPLE_TEXT},
+    ),
+    "no_quotes": Example(
+        summary="No quotations: empty lists",
+        value={"text": "The central bank left interest rates unchanged on Thursday."},
+    ),
+}
+
+
+async def require_json(request: Request) -> None:
+    """Accept ``application/json`` and ``application/*+json`` bodies only.
+
+    A missing Content-Type is refused too (FastAPI's strict content type): browsers can
+    send such a request cross-site without a CORS preflight.
+    """
+    message = Message()
+    message["content-type"] = request.headers.get("content-type", "")
+    subtype = message.get_content_subtype()
+    if message.get_content_maintype() != "application" or not (
+        subtype == "json" or subtype.endswith("+json")
+    ):
+        sent = request.headers.get("content-type") or "no Content-Type"
+        raise HTTPException(
+            415, f"Send the body as JSON with 'Content-Type: application/json' (got {sent})."
+        )
+
+
+@router.post(
+    "/quotes",
+    summary="Attribute the quotations of an article",
+    description="Finds every quotation in the text and, for each, who said it (the speaker "
+    "and the mention that names them), the cue (speech verb) and a confidence. Text with no "
+    "quotations gives empty lists.",
+    dependencies=[Depends(require_json)],
+    responses={
+        200: {"content": {"application/json": {"example": EXAMPLE_RESPONSE}}},
+        **problem_responses(400, 413, 415, 422, 500, 503),
+    },
+)
+def attribute_quotes(
+    body: Annotated[QuoteRequest, Body(openapi_examples=REQUEST_EXAMPLES)],
+    attributor: AttributorDep,
+    settings: SettingsDep,
+) -> QuoteResponse:
+    # A plain `def`: spaCy is CPU-bound, so FastAPI runs this in its threadpool.
+    if len(body.text) > settings.max_text_chars:
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ("body", "text"),
+                    "msg": f"Text should have at most {settings.max_text_chars} characters "
+                    f"(got {len(body.text)})",
+                    "type": "string_too_long",
+                }
+            ]
+        )
+    result = attributor.attribute(body.text)
+    return QuoteResponse(
+        quotes=[_quote(quote) for quote in result.quotes],
+        speakers=[_speaker(speaker) for speaker in result.speakers],
+        meta=Meta(
+            model=attributor.model_name,
+            model_version=attributor.model_version,
+            service_version=__version__,
+        ),
+    )
+
+
+def _mention(mention: Mention) -> MentionOut:
+    return MentionOut(text=mention.text, start=mention.start, end=mention.end)
+
+
+def _speaker_ref(ref: SpeakerRef) -> SpeakerRefOut:
+    return SpeakerRefOut(
+        id=ref.entity_id, name=ref.name, mention=_mention(ref.mention), resolution=ref.resolution
+    )
+
+
+def _cue(cue: Cue) -> CueOut:
+    return CueOut(text=cue.text, lemma=cue.lemma, start=cue.start, end=cue.end)
+
+
+def _quote(quote: Quote) -> QuoteOut:
+    return QuoteOut(
+        id=quote.id,
+        text=quote.text,
+        start=quote.start,
+        end=quote.end,
+        kind=quote.kind,
+        speaker=_speaker_ref(quote.speaker) if quote.speaker is not None else None,
+        cue=_cue(quote.cue) if quote.cue is not None else None,
+        confidence=quote.confidence,
+    )
+
+
+def _speaker(speaker: Speaker) -> SpeakerOut:
+    return SpeakerOut(
+        id=speaker.id,
+        name=speaker.name,
+        label=speaker.label,
+        mentions=[_mention(mention) for mention in speaker.mentions],
+        quote_ids=list(speaker.quote_ids),
+    )

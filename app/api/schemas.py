@@ -1,0 +1,184 @@
+"""Request and response bodies of the HTTP API.
+
+The response field names are a contract other tools depend on; change them only with a new
+API version. The engine's records (``app.engine.types``) are converted to these models field
+by field in the route.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+OFFSETS = (
+    "Python string offsets (code points) into the submitted text; "
+    "text[start:end] equals the span's text."
+)
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+EXAMPLE_TEXT = (
+    "Russian Foreign Minister Sergei Lavrov said on Tuesday that talks with Kyiv were "
+    '"going nowhere". "We see no point in continuing this conversation," Lavrov told '
+    "reporters in Moscow."
+)
+
+EXAMPLE_RESPONSE: dict[str, Any] = {
+    "quotes": [
+        {
+            "id": "q1",
+            "text": "going nowhere",
+            "start": 82,
+            "end": 95,
+            "kind": "partial",
+            "speaker": {
+                "id": "s1",
+                "name": "Sergei Lavrov",
+                "mention": {"text": "Sergei Lavrov", "start": 25, "end": 38},
+                "resolution": "explicit",
+            },
+            "cue": {"text": "said", "lemma": "say", "start": 39, "end": 43},
+            "confidence": 0.88,
+        },
+        {
+            "id": "q2",
+            "text": "We see no point in continuing this conversation,",
+            "start": 99,
+            "end": 147,
+            "kind": "direct",
+            "speaker": {
+                "id": "s1",
+                "name": "Sergei Lavrov",
+                "mention": {"text": "Lavrov", "start": 149, "end": 155},
+                "resolution": "alias",
+            },
+            "cue": {"text": "told", "lemma": "tell", "start": 156, "end": 160},
+            "confidence": 0.93,
+        },
+    ],
+    "speakers": [
+        {
+            "id": "s1",
+            "name": "Sergei Lavrov",
+            "label": "PERSON",
+            "mentions": [
+                {"text": "Sergei Lavrov", "start": 25, "end": 38},
+                {"text": "Lavrov", "start": 149, "end": 155},
+            ],
+            "quote_ids": ["q1", "q2"],
+        }
+    ],
+    "meta": {
+        "model": "en_core_web_sm",
+        "model_version": "3.8.0",
+        "service_version": "0.1.0",
+    },
+}
+
+
+class QuoteRequest(BaseModel):
+    # Unknown fields are ignored, not rejected: later versions add options such as
+    # `include_indirect`, and older servers must keep accepting newer clients' bodies.
+    model_config = ConfigDict(extra="ignore")
+
+    text: str = Field(
+        description="The article, as plain text. Must contain at least one non-whitespace "
+        "character and at most QUOTES_MAX_TEXT_CHARS characters (200 000 by default). "
+        "Lone surrogates (JSON escapes such as `\\ud800` that encode no character) are "
+        "replaced by U+FFFD REPLACEMENT CHARACTER, one code point for one, so every offset "
+        "in the response still indexes the submitted text.",
+        examples=[EXAMPLE_TEXT],
+    )
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def replace_lone_surrogates(cls, value: object) -> object:
+        # A lone surrogate is not a character: UTF-8 cannot encode it, so neither the
+        # engine's output nor the JSON response could carry it.
+        if isinstance(value, str):
+            return _LONE_SURROGATE.sub("\ufffd", value)
+        return value
+
+    @field_validator("text")
+    @classmethod
+    def require_non_blank(cls, value: str) -> str:
+        # Checked on a stripped copy: the text itself is kept as sent, or offsets would shift.
+        if not value.strip():
+            raise PydanticCustomError(
+                "string_blank", "Text must contain at least one non-whitespace character"
+            )
+        return value
+
+
+class MentionOut(BaseModel):
+    text: str = Field(description="The words of the mention, as they appear in the text.")
+    start: int = Field(ge=0, description=f"Start of the mention. {OFFSETS}")
+    end: int = Field(ge=0, description=f"End of the mention (exclusive). {OFFSETS}")
+
+
+class SpeakerRefOut(BaseModel):
+    id: str = Field(description="The speaker's id; the same entity in `speakers` has it.")
+    name: str = Field(description="The speaker's fullest name form in the text.")
+    mention: MentionOut = Field(
+        description="The mention that attributes this quotation (a name, pronoun or description)."
+    )
+    resolution: Literal["explicit", "pronoun", "alias", "nominal", "continuation"] = Field(
+        description="How the speaker was found: `explicit` a name in the attributing clause; "
+        "`pronoun` he/she/they resolved to an entity; `alias` a shorter or titled form of a "
+        "name introduced earlier; `nominal` a description (`the minister`); `continuation` "
+        "a quotation with no cue of its own that continues the previous quotation's speaker."
+    )
+
+
+class CueOut(BaseModel):
+    text: str = Field(description="The cue as it appears in the text (`told`, `according to`).")
+    lemma: str = Field(description="The cue's base form (`tell`).")
+    start: int = Field(ge=0, description=f"Start of the cue. {OFFSETS}")
+    end: int = Field(ge=0, description=f"End of the cue (exclusive). {OFFSETS}")
+
+
+class QuoteOut(BaseModel):
+    id: str = Field(description="The quotation's id (`q1`, `q2`, ... in text order).")
+    text: str = Field(description="The quoted words, without the quotation marks.")
+    start: int = Field(ge=0, description=f"Start of the quoted words. {OFFSETS}")
+    end: int = Field(ge=0, description=f"End of the quoted words (exclusive). {OFFSETS}")
+    kind: Literal["direct", "partial"] = Field(
+        description="`direct`: the whole reported content is inside the marks; `partial`: a "
+        "quoted fragment embedded in otherwise reported speech."
+    )
+    speaker: SpeakerRefOut | None = Field(
+        description="Who said it, or null when no speaker could be found."
+    )
+    cue: CueOut | None = Field(
+        description="The speech verb or phrase that attributes it, or null when there is none."
+    )
+    confidence: float = Field(
+        ge=0.0, le=1.0, description="Confidence in the attribution, from 0 to 1."
+    )
+
+
+class SpeakerOut(BaseModel):
+    id: str = Field(description="The speaker's id (`s1`, `s2`, ...), used by `quotes[].speaker.id`.")
+    name: str = Field(description="The fullest name form in the text.")
+    label: str = Field(description="The entity label (`PERSON`, `ORG`, ...).")
+    mentions: list[MentionOut] = Field(description="Every mention of this speaker, in text order.")
+    quote_ids: list[str] = Field(description="The ids of the quotations attributed to this speaker.")
+
+
+class Meta(BaseModel):
+    model: str = Field(description="The spaCy pipeline the engine ran.")
+    model_version: str = Field(description="That pipeline's version.")
+    service_version: str = Field(description="This service's version.")
+
+
+class QuoteResponse(BaseModel):
+    quotes: list[QuoteOut] = Field(description="Every quotation, in text order; empty if none.")
+    speakers: list[SpeakerOut] = Field(description="Every entity that speaks at least once.")
+    meta: Meta = Field(description="Which model and service produced this result.")
+
+
+class HealthStatus(BaseModel):
+    status: Literal["ok"] = Field(description="Always `ok` when the response is 200.")
