@@ -31,6 +31,20 @@ DESCRIPTION = (
 )
 
 
+def configure_logging(level: str) -> None:
+    """Send the service's own logs (``app.*``) to stderr like uvicorn's, at ``level``.
+
+    Uvicorn configures only its own loggers; without a handler here, INFO lines such as
+    "Ready" would be dropped.
+    """
+    app_logger = logging.getLogger("app")
+    app_logger.setLevel(level.upper())
+    if not app_logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+        app_logger.addHandler(handler)
+
+
 def route_name(route: APIRoute) -> str:
     """The operationId of a route is its function's name, so it never churns."""
     return route.name
@@ -41,7 +55,7 @@ def create_app(
 ) -> FastAPI:
     """Build the app. ``attributor`` replaces the engine the lifespan would load (tests pass fakes)."""
     settings = settings or get_settings()
-    logging.getLogger("app").setLevel(settings.log_level.upper())
+    configure_logging(settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -173,7 +173,14 @@ async def http_exception_handler(request: Request, exc: Exception) -> ProblemRes
 
 
 async def unhandled_exception_handler(request: Request, exc: Exception) -> ProblemResponse:
-    logger.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    # One line, no traceback: Starlette re-raises the exception after this handler so that the
+    # server logs it with its traceback (uvicorn: "Exception in ASGI application").
+    logger.error(
+        "Unhandled %s on %s %s: answered 500",
+        type(exc).__name__,
+        request.method,
+        request.url.path,
+    )
     return problem_response(
         500,
         "The server failed to process the request; the error has been logged.",

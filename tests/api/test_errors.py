@@ -128,7 +128,9 @@ def test_wrong_method_is_a_405_problem_naming_the_allowed_one(empty_client: Test
     assert response.headers["allow"] == "POST"
 
 
-def test_engine_failure_is_a_500_problem_without_internals(make_client: MakeClient) -> None:
+def test_engine_failure_is_a_500_problem_without_internals(
+    make_client: MakeClient, caplog: pytest.LogCaptureFixture
+) -> None:
     def explode(text: str):
         raise RuntimeError("secret internals of the engine")
 
@@ -139,3 +141,4 @@ def test_engine_failure_is_a_500_problem_without_internals(make_client: MakeClie
     assert_problem(response, 500)
     assert "secret internals" not in response.text
     assert "Traceback" not in response.text
+    assert "Unhandled RuntimeError on POST /v1/quotes" in caplog.text
