@@ -29,7 +29,9 @@ PATH_PRIOR = {
     "dash": 0.88,
     "sentence": 0.82,
     "continuation": 0.85,
+    "previous_paragraph": 0.75,
     "paragraph": 0.6,
+    "subject": 0.5,
 }
 RESOLUTION_FACTOR: dict[Resolution, float] = {
     "explicit": 1.0,

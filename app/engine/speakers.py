@@ -16,7 +16,14 @@ is recorded as the attribution ``path``, which the confidence step scores:
 ``continuation``  no cue of its own, and either the quotation continues a multi-paragraph
                   one, follows another quotation in the same paragraph, or is a paragraph
                   that is only a quotation: the previous quotation's speaker goes on.
+``previous_paragraph``  a paragraph that is only a quotation, after a paragraph whose
+                  last cue has a subject and no quotation (``Clinton said on Monday that
+                  ...`` then ``"..."``): that subject.
 ``paragraph``     a cue with a subject elsewhere in the same paragraph.
+``subject``       no cue at all: the named or pronominal subject of the clause that embeds
+                  the quotation (``Reid has gone after Trump as a "spoiled brat"``).
+                  PolNeAR's annotators attribute such scare and partial quotes to the
+                  subject; it is the weakest rule and scored so.
 ``none``          nothing found: no speaker.
 
 The quotation's kind is decided here too: ``partial`` when the quoted words are embedded
@@ -26,17 +33,22 @@ in a clause that goes on outside the marks (``said "significant differences" rem
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
 from app.engine.cues import CueMatch
-from app.engine.quotes import QuoteSpan
+from bisect import bisect_right
+
+from app.engine.quotes import QuoteSpan, paragraph_spans
 from app.engine.types import QuoteKind
 
-Path = Literal["governing", "according_to", "sentence", "colon", "dash", "continuation", "paragraph", "none"]
+Path = Literal[
+    "governing", "according_to", "sentence", "colon", "dash", "continuation", "previous_paragraph",
+    "paragraph", "subject", "none",
+]
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 # How a cue verb hangs off the verb whose subject it shares: "Lavrov said and added ...",
@@ -111,10 +123,14 @@ def _appositive_name(head: Token) -> Token | None:
     return None
 
 
-def subject_of(verb: Token, depth: int = 0) -> Token | None:
-    """The speaker token of a cue verb: its subject, or the subject of the verb it depends on."""
+def subject_of(verb: Token, quoted: Callable[[Token], bool] = lambda t: False, depth: int = 0) -> Token | None:
+    """The speaker token of a cue verb: its subject, or the subject of the verb it depends on.
+
+    Subjects inside a quotation (``quoted``) are skipped: the parser often makes a quoted
+    clause's first noun the subject of the cue that follows it.
+    """
     for child in verb.children:
-        if child.dep_ in _SUBJECT_DEPS:
+        if child.dep_ in _SUBJECT_DEPS and not quoted(child):
             if child.tag_ in {"WP", "WDT"} or child.lower_ in {"who", "that", "which"}:
                 return verb.head if verb.dep_ == "relcl" else None
             if child.pos_ in {"VERB", "AUX"}:
@@ -130,7 +146,10 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
                 nxt = nxt.head
             return nxt
     if depth < 3 and verb.dep_ in _SHARED_SUBJECT_DEPS and verb.head is not verb:
-        return subject_of(verb.head, depth + 1)
+        head = verb.head
+        if verb.dep_ == "pcomp" and head.dep_ == "prep":
+            head = head.head  # "began by saying": the subject of "began"
+        return subject_of(head, quoted, depth + 1)
     if verb.dep_ == "relcl":
         return verb.head
     if verb.dep_ == "acl" and verb.head.dep_ == "appos":
@@ -138,7 +157,7 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     return None
 
 
-def speaker_of(doc: Doc, cue: CueMatch) -> Token | None:
+def speaker_of(doc: Doc, cue: CueMatch, quoted: Callable[[Token], bool] = lambda t: False) -> Token | None:
     """The head token of the speaker a cue attributes to."""
     head = doc[cue.head]
     if cue.entry.cls == "phrase":
@@ -150,7 +169,7 @@ def speaker_of(doc: Doc, cue: CueMatch) -> Token | None:
         obj = objects[0]
         name = _appositive_name(obj)
         return name if name is not None else obj
-    return subject_of(head)
+    return subject_of(head, quoted)
 
 
 class _Context:
@@ -168,12 +187,9 @@ class _Context:
         self.cues = list(cues)
         self.cue_at = {c.head: c for c in cues}
         self.cue_tokens = {i: c for c in cues for i in range(c.start, c.end)}
-        self.paragraph_of = [0] * len(doc)
-        p = 0
-        for tok in doc:
-            if tok.i and tok.is_sent_start and "\n" in doc[tok.i - 1].text + doc[tok.i - 1].whitespace_:
-                p += 1
-            self.paragraph_of[tok.i] = p
+        starts = [a for a, _ in paragraph_spans(doc.text)]
+        # Same numbering as QuoteSpan.paragraph (whitespace between paragraphs goes with the previous one).
+        self.paragraph_of = [max(bisect_right(starts, tok.idx) - 1, 0) for tok in doc]
 
     def sentences(self, k: int) -> list[Span]:
         a, b = self.outer[k]
@@ -184,7 +200,7 @@ class _Context:
         return [s for s in self.doc[first:last].sents] if len(out) > 1 else out
 
     def with_speaker(self, cue: CueMatch) -> Token | None:
-        tok = speaker_of(self.doc, cue)
+        tok = speaker_of(self.doc, cue, lambda t: self.quoted[t.i])
         if tok is None or self.quoted[tok.i]:
             return None
         return tok
@@ -312,6 +328,51 @@ def _kind(ctx: _Context, k: int, cue: CueMatch | None, speaker: Token | None) ->
     return "partial" if embedding(before) or embedding(after) else "direct"
 
 
+def _continuation(
+    ctx: _Context, k: int, findings: Sequence[Finding]
+) -> tuple[int | None, Token | None, CueMatch | None, Path]:
+    """A quotation with no cue of its own: whose speech does it continue?"""
+    q = ctx.quotes[k]
+    prev = k - 1 if k else None
+    spoken = prev is not None and findings[prev].path != "none"
+    if prev is not None and spoken and (q.continues or ctx.quotes[prev].paragraph == q.paragraph):
+        return prev, None, None, "continuation"
+    if not _paragraph_only_quotes(ctx, k):
+        return None, None, None, "none"
+    # The paragraph before: its last quotation's speaker, else its last cue's subject.
+    before = q.paragraph - 1
+    if prev is not None and spoken and ctx.quotes[prev].paragraph == before:
+        return prev, None, None, "continuation"
+    for c in reversed(ctx.cues):
+        if ctx.paragraph_of[c.head] == before and not ctx.quoted[c.head] and c.entry.cls != "thought":
+            tok = ctx.with_speaker(c)
+            if tok is not None:
+                return None, tok, c, "previous_paragraph"
+    if prev is not None and spoken and ctx.quotes[prev].paragraph >= q.paragraph - 2:
+        return prev, None, None, "continuation"
+    return None, None, None, "none"
+
+
+def _embedding_subject(ctx: _Context, k: int) -> Token | None:
+    """The subject of the nearest verb above the quotation, when it names someone."""
+    a, b = ctx.outer[k]
+    roots = [t for t in ctx.inner[k] if not (a <= t.head.i < b)]
+    for root in roots[:1]:
+        node = root
+        for _ in range(6):
+            if node.head is node:
+                break
+            node = node.head
+            if node.pos_ in {"VERB", "AUX"}:
+                subj = subject_of(node, lambda t: ctx.quoted[t.i])
+                if subj is None:
+                    continue
+                if subj.pos_ == "PROPN" or (subj.pos_ == "PRON" and subj.lower_ in {"he", "she", "they"}):
+                    return subj
+                return None
+    return None
+
+
 def find_speakers(doc: Doc, quotes: Sequence[QuoteSpan], cues: Sequence[CueMatch]) -> list[Finding]:
     """One ``Finding`` per quotation, in the order of ``quotes``."""
     ctx = _Context(doc, quotes, cues)
@@ -345,20 +406,19 @@ def find_speakers(doc: Doc, quotes: Sequence[QuoteSpan], cues: Sequence[CueMatch
             dash = _dash_name(ctx, k)
             if dash is not None:
                 speaker, path = dash, "dash"
-        if speaker is None and prev is not None and findings[prev].path != "none":
-            prev_paragraph = quotes[prev].paragraph
-            if q.continues or same_paragraph_prev or (
-                _paragraph_only_quotes(ctx, k) and prev_paragraph >= q.paragraph - 2
-            ):
-                path, continued = "continuation", prev
+        if speaker is None:
+            continued, speaker, cue, path = _continuation(ctx, k, findings)
         if speaker is None and continued is None:
-            p = ctx.paragraph_of[ctx.outer[k][0]]
+            p = q.paragraph
             for c in ctx.cues:
                 if ctx.paragraph_of[c.head] == p and not ctx.quoted[c.head] and c.entry.cls != "thought":
                     tok = ctx.with_speaker(c)
                     if tok is not None:
                         cue, speaker, path = c, tok, "paragraph"
                         break
+        if speaker is None and continued is None:
+            speaker = _embedding_subject(ctx, k)
+            path = "subject" if speaker is not None else "none"
         mention = mention_range(doc, speaker) if speaker is not None else None
         kind = _kind(ctx, k, cue, speaker)
         findings.append(Finding(q, kind, path, cue, mention, continued))
