@@ -57,7 +57,7 @@ def quote_prior(q: QuoteSpan, text: str, has_cue: bool) -> float:
 
 
 def score(finding: Finding, resolution: Resolution | None, text: str) -> float:
-    has_cue = finding.cue is not None
+    has_cue = finding.cue is not None or finding.path in {"colon", "dash", "continuation"}
     prior = quote_prior(finding.quote, text, has_cue)
     if resolution is None or finding.path == "none":
         return round(NO_SPEAKER * prior, 3)

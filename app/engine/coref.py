@@ -100,6 +100,8 @@ def _name_words(doc: Doc, start: int, end: int, lexicon: Lexicon) -> tuple[tuple
             words.append(tok.text)
         else:
             words = []
+    if gender is None and len(words) > 1:
+        gender = lexicon.first_names.get(words[0].lower())
     return tuple(words), roles, gender
 
 

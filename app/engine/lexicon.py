@@ -36,6 +36,8 @@ class Lexicon:
     """title word (lower case) -> gender ``m``/``f``/``-``"""
     pronouns: dict[str, tuple[str, str]]
     """pronoun (lower case) -> (gender, number)"""
+    first_names: dict[str, str]
+    """given name (lower case) -> gender ``m``/``f``"""
 
     @classmethod
     def load(cls, models_dir: Path) -> "Lexicon":
@@ -54,4 +56,5 @@ class Lexicon:
                 verbs.setdefault(row[0], entry)
         titles = {r[0]: r[1] for r in _rows(folder / "titles.tsv")}
         pronouns = {r[0]: (r[1], r[2]) for r in _rows(folder / "pronouns.tsv")}
-        return cls(verbs, phrases, titles, pronouns)
+        first_names = {r[0]: r[1] for r in _rows(folder / "first_names.tsv")}
+        return cls(verbs, phrases, titles, pronouns, first_names)

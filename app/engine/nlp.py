@@ -40,6 +40,20 @@ def quote_boundaries(doc: Doc) -> Doc:
     return doc
 
 
+_DASHES = ["―", "—", "–"]
+
+
+def _split_dashes(nlp: Language) -> None:
+    """Vox-pop copy glues the attribution dash to the closing mark (``”― Pamela Padilla``);
+    the default rules keep ``”―`` as one token. Dashes split off as prefixes and suffixes."""
+    from spacy.util import compile_prefix_regex, compile_suffix_regex
+
+    prefixes = list(nlp.Defaults.prefixes or []) + _DASHES
+    suffixes = list(nlp.Defaults.suffixes or []) + _DASHES
+    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+
+
 def load_pipeline(name: str) -> Language:
     """Load an installed spaCy pipeline and add the boundary component before its parser.
 
@@ -51,6 +65,7 @@ def load_pipeline(name: str) -> Language:
         raise ValueError(f"spaCy pipeline {name!r} needs a parser and an NER component")
     if BOUNDARY_COMPONENT not in nlp.pipe_names:
         nlp.add_pipe(BOUNDARY_COMPONENT, before="parser")
+    _split_dashes(nlp)
     return nlp
 
 

@@ -197,6 +197,8 @@ def subject_of(verb: Token, quoted: Callable[[Token], bool] = lambda t: False, d
         return verb.head
     if verb.dep_ == "acl":
         noun = verb.head
+        if noun.pos_ in _NAME_POS:
+            return noun  # "footage of Hillary Clinton asking, ...": Clinton asks
         if noun.dep_ == "appos":
             return noun.head
         # "Trump posted a message on Twitter reading ...": whoever posted the message.
@@ -435,9 +437,16 @@ def is_speech(q: QuoteSpan, path: Path, text: str) -> bool:
     """
     if path in {"none", "subject"} and q.unbalanced:
         return False
-    if path in {"none", "subject", "paragraph"} and looks_like_title(text[q.start : q.end]):
+    title = looks_like_title(text[q.start : q.end])
+    if title and path in {"none", "subject", "paragraph"}:
         return False
-    return True
+    # A title after a preposition or article is a show, book or film whatever the cue:
+    # 'said on "Face the Nation,"', 'the "Commander-in-Chief" forum'.
+    before = text[max(0, q.outer_start - 12) : q.outer_start].split()
+    return not (title and before and before[-1].lower() in _TITLE_CONTEXT)
+
+
+_TITLE_CONTEXT = {"on", "in", "of", "at", "for", "the", "a", "an", "from", "to", "titled", "called", "dubbed", "named"}
 
 
 def _continuation(
