@@ -48,7 +48,7 @@ class QuoteAttributor:
         self.lexicon = lexicon
 
     @classmethod
-    def load(cls, model: str = DEFAULT_MODEL, models_dir: Path | None = None) -> "QuoteAttributor":
+    def load(cls, model: str = DEFAULT_MODEL, models_dir: Path | None = None) -> QuoteAttributor:
         return cls(load_pipeline(model), Lexicon.load(models_dir or DEFAULT_MODELS_DIR))
 
     @property
@@ -87,7 +87,7 @@ class QuoteAttributor:
         speaker_ids: dict[int, str] = {}
         quote_ids: dict[int, list[str]] = {}
         quotes: list[Quote] = []
-        for k, (f, link) in enumerate(zip(findings, links)):
+        for k, (f, link) in enumerate(zip(findings, links, strict=True)):
             qid = f"q{k + 1}"
             ref = None
             if link is not None:

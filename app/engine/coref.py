@@ -39,8 +39,8 @@ _PERSON_NOUNS = {
     "official", "source", "aide", "adviser", "advisor", "spokesman", "spokeswoman", "spokesperson",
     "lawyer", "attorney", "candidate", "nominee", "diplomat", "lawmaker", "man", "woman",
     "businessman", "businesswoman", "campaign", "statement", "billionaire", "mogul", "democrat",
-    "republican", "counterpart", "official", "chief", "manager", "strategist", "pollster",
-    "analyst", "expert", "economist", "professor", "author", "host", "anchor", "reporter",
+    "republican", "counterpart", "chief", "manager", "strategist", "pollster",
+    "expert", "professor", "author", "host", "anchor", "reporter",
 }
 _PARAGRAPH_WINDOW = 3
 

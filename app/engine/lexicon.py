@@ -40,7 +40,7 @@ class Lexicon:
     """given name (lower case) -> gender ``m``/``f``"""
 
     @classmethod
-    def load(cls, models_dir: Path) -> "Lexicon":
+    def load(cls, models_dir: Path) -> Lexicon:
         folder = Path(models_dir) / "lexicons"
         verbs: dict[str, CueEntry] = {}
         phrases: dict[tuple[str, ...], CueEntry] = {}

@@ -33,6 +33,7 @@ in a clause that goes on outside the marks (``said "significant differences" rem
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -40,8 +41,6 @@ from typing import Literal
 from spacy.tokens import Doc, Span, Token
 
 from app.engine.cues import CueMatch
-from bisect import bisect_right
-
 from app.engine.quotes import QuoteSpan, looks_like_title, paragraph_spans
 from app.engine.types import QuoteKind
 
@@ -503,16 +502,14 @@ def find_speakers(doc: Doc, quotes: Sequence[QuoteSpan], cues: Sequence[CueMatch
         speaker: Token | None = None
         path: Path = "none"
         continued: int | None = None
-        prev = k - 1 if k else None
-        same_paragraph_prev = prev is not None and quotes[prev].paragraph == q.paragraph
 
         governing = _governing_cue(ctx, k)
-        if governing is not None and ctx.with_speaker(governing) is not None:
-            cue, speaker, path = governing, ctx.with_speaker(governing), "governing"
+        if governing is not None and (speaker := ctx.with_speaker(governing)) is not None:
+            cue, path = governing, "governing"
         if speaker is None:
             according = _according_to(ctx, k)
-            if according is not None and ctx.with_speaker(according) is not None:
-                cue, speaker, path = according, ctx.with_speaker(according), "according_to"
+            if according is not None and (speaker := ctx.with_speaker(according)) is not None:
+                cue, path = according, "according_to"
         if speaker is None:
             near = _sentence_cue(ctx, k)
             if near is not None:
