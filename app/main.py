@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 
 import app as package
 from app.api.deps import Attributor
+from app.api.docs import add_docs
 from app.api.errors import add_problem_handlers, use_problem_media_type
 from app.api.main import api_router
 from app.api.middleware import BodySizeLimitMiddleware
@@ -76,6 +77,8 @@ def create_app(
         version=package.__version__,
         lifespan=lifespan,
         generate_unique_id_function=route_name,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.attributor = None  # /readyz answers 503 until the lifespan sets it
@@ -83,6 +86,7 @@ def create_app(
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     add_problem_handlers(app)
     app.include_router(api_router)
+    add_docs(app)
 
     generate_openapi = app.openapi
 

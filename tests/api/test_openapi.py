@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from fastapi.testclient import TestClient
 
@@ -117,3 +119,14 @@ def test_swagger_ui_is_served_at_docs(empty_client: TestClient) -> None:
     assert response.status_code == 200
     assert "swagger-ui" in response.text
     assert empty_client.get("/openapi.json").json() == json.loads(json.dumps(app.openapi()))
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_docs_pages_load_their_assets_from_this_service(empty_client: TestClient, page: str) -> None:
+    html = empty_client.get(page).text
+
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert assets, "the page references no assets"
+    for url in assets:
+        assert url.startswith("/"), f"{page} loads {url} from another host (breaks offline)"
+        assert empty_client.get(url).status_code == 200, url
