@@ -1,0 +1,96 @@
+"""Model assets (``models/lexicons/*.tsv``, loaded by ``app.engine.lexicon``): every row valid.
+
+The files are edited by hand; these tests catch a stray space for a tab, a class or gender
+outside the documented set, a strength out of range, and a cue listed twice (the loader
+would silently keep the first).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from app.engine.attributor import DEFAULT_MODELS_DIR
+from app.engine.lexicon import Lexicon
+
+LEXICONS = DEFAULT_MODELS_DIR / "lexicons"
+CUE_CLASSES = {
+    "speech",
+    "writing",
+    "question",
+    "assertion",
+    "evaluation",
+    "report",
+    "thought",
+    "phrase",
+}
+REQUIRES_DEPS = {"prt", "dobj"}
+
+
+def rows(name: str) -> list[list[str]]:
+    lines = (LEXICONS / name).read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+
+
+def test_every_lexicon_file_is_loaded() -> None:
+    assert {p.name for p in Path(LEXICONS).glob("*.tsv")} == {
+        "cues.tsv",
+        "first_names.tsv",
+        "pronouns.tsv",
+        "titles.tsv",
+    }
+
+
+@pytest.mark.parametrize("row", rows("cues.tsv"), ids=lambda row: row[0])
+def test_cue_row(row: list[str]) -> None:
+    assert len(row) in (3, 4)
+    cue, cls, strength = row[:3]
+    assert cue == cue.strip().lower() and cue
+    assert cls in CUE_CLASSES
+    assert 0.0 <= float(strength) <= 1.0
+    # Multi-word cues are matched as word sequences: they and only they are phrases.
+    assert (" " in cue) == (cls == "phrase")
+    if len(row) == 4:
+        dep, _, word = row[3].partition("=")
+        assert dep in REQUIRES_DEPS and word == word.lower() and word.isalpha()
+
+
+def test_no_cue_is_listed_twice() -> None:
+    counts = Counter(row[0] for row in rows("cues.tsv"))
+    assert [cue for cue, n in counts.items() if n > 1] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "width", "genders"),
+    [
+        ("titles.tsv", 2, {"m", "f", "-"}),
+        ("first_names.tsv", 2, {"m", "f"}),
+        ("pronouns.tsv", 3, {"m", "f", "n", "-"}),
+    ],
+)
+def test_word_lists_have_lower_case_unique_words_and_documented_genders(
+    name: str, width: int, genders: set[str]
+) -> None:
+    table = rows(name)
+    assert all(len(row) == width for row in table)
+    words = [row[0] for row in table]
+    assert all(w == w.strip().lower() and w for w in words)
+    assert [w for w, n in Counter(words).items() if n > 1] == []
+    assert {row[1] for row in table} <= genders
+
+
+def test_pronoun_numbers_are_documented() -> None:
+    assert {row[2] for row in rows("pronouns.tsv")} <= {"sg", "pl", "-"}
+
+
+def test_loaded_lexicon_splits_verbs_and_phrases() -> None:
+    lexicon = Lexicon.load(DEFAULT_MODELS_DIR)
+    assert len(lexicon.verbs) + len(lexicon.phrases) == len(rows("cues.tsv"))
+    assert lexicon.verbs["say"].cls == "speech" and lexicon.verbs["say"].strength == 1.0
+    assert lexicon.verbs["go"].requires == ("prt", "on")
+    assert lexicon.verbs["put"].requires == ("dobj", "it")
+    assert lexicon.phrases[("according", "to")].cls == "phrase"
+    assert lexicon.titles["mrs."] == "f" and lexicon.pronouns["it"] == ("n", "sg")
+    assert lexicon.first_names["maria"] == "f"

