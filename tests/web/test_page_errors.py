@@ -15,6 +15,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from app.api.errors import problem_response
 from app.core.config import Settings
 from app.main import create_app
 
@@ -169,3 +170,41 @@ def test_cancel_stops_waiting_and_gives_the_focus_back(page: Any) -> None:
     assert error_box(page) == ""
     assert len(held) == 1
     assert json.loads(held[0].request.post_data)["text"] == ARTICLE
+
+
+def test_a_service_run_with_api_keys_gets_the_key_from_the_editor(page: Any) -> None:
+    # Keys are checked by the service (QUOTES_API_KEYS); here the browser plays that part in
+    # front of the real service, answering 401 in the service's problem format.
+    unauthorised = problem_response(
+        401, "Send an API key as 'Authorization: Bearer <key>'.", "/v1/quotes"
+    )
+    sent: list[str | None] = []
+
+    def check_key(route: Any) -> None:
+        sent.append(route.request.headers.get("authorization"))
+        if sent[-1] == "Bearer s3cret":
+            route.continue_()
+        else:
+            route.fulfill(status=401, headers=dict(unauthorised.headers), body=unauthorised.body)
+
+    page.route("**/v1/quotes", check_key)
+    assert page.is_hidden("#api-key")
+
+    analyse(page, ARTICLE)
+    assert "The service needs a valid API key" in error_box(page)
+    assert "Send an API key as 'Authorization: Bearer <key>'." in error_box(page)
+    assert page.evaluate("document.activeElement.id") == "api-key"
+
+    page.keyboard.type("wrong")
+    page.keyboard.press("Enter")
+    wait_until_idle(page)
+    assert page.get_attribute("#api-key", "aria-invalid") == "true"
+
+    page.fill("#api-key", "s3cret")
+    analyse(page, ARTICLE)
+    assert highlighted(page) == ["q1"]
+    assert sent == [None, "Bearer wrong", "Bearer s3cret"]
+
+    page.reload()  # kept for the tab's session
+    assert page.input_value("#api-key") == "s3cret"
+    assert page.is_visible("#api-key")

@@ -22,14 +22,17 @@ const QUOTES_URL = "v1/quotes";
 /**
  * The API's answer for `text`: `{quotes, speakers, meta}`. `include_indirect` is always
  * sent; a server without indirect quotations ignores it, as it ignores any unknown field.
+ * `apiKey`, when given, goes as a bearer token (for a service run with API keys).
  * Throws ApiError, or the AbortError of `signal`.
  */
-export async function postQuotes(text, includeIndirect, signal) {
+export async function postQuotes(text, includeIndirect, signal, apiKey = "") {
+  const headers = { "Content-Type": "application/json", Accept: "application/json" };
+  if (apiKey) headers.Authorization = `Bearer ${apiKey}`;
   let response;
   try {
     response = await fetch(QUOTES_URL, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers,
       body: JSON.stringify({ text, include_indirect: includeIndirect }),
       signal,
     });

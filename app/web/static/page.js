@@ -48,6 +48,8 @@ const ui = {
   tooltip: $("tooltip"),
   exportJson: $("export-json"),
   exportCsv: $("export-csv"),
+  apiKeyRow: $("api-key-row"),
+  apiKey: $("api-key"),
   threshold: $("tentative-threshold"),
 };
 
@@ -83,6 +85,7 @@ async function run() {
   const controller = new AbortController();
   state.controller = controller;
   clearError();
+  if (!ui.apiKeyRow.hidden) rememberApiKey();
   setBusy(true);
   const started = performance.now();
   const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
@@ -90,7 +93,7 @@ async function run() {
   const ticker = setInterval(() => setStatus(`Still working… ${Math.round(seconds())} s`), 2000);
   try {
     const [result, colours] = await Promise.all([
-      postQuotes(text, includeIndirect, controller.signal),
+      postQuotes(text, includeIndirect, controller.signal, ui.apiKey.value.trim()),
       palette,
     ]);
     if (controller !== state.controller) return;
@@ -129,6 +132,7 @@ function errorHeading(error) {
   const status = error.status ?? 0;
   if (status === 0) return error.title || "Something went wrong";
   if (status === 413 || status === 422) return "The service did not accept the text";
+  if (status === 401 || status === 403) return "The service needs a valid API key";
   if (status === 503) return "The service cannot take this request right now";
   if (status >= 500) return "The service failed";
   return "The service refused the request";
@@ -154,10 +158,45 @@ function showError(error) {
     parts.push(retry);
   }
   ui.error.replaceChildren(...parts);
+  if (apiError.status === 401 || apiError.status === 403) askForApiKey();
   const aboutText = apiError.status === 413 || apiError.status === 422;
   ui.textarea.setAttribute("aria-invalid", String(aboutText));
   if (aboutText) ui.textarea.setAttribute("aria-errormessage", "error");
   setStatus("");
+}
+
+// A service run with API keys: the key is asked for when the service says so, and kept in
+// this tab's session storage only (gone when the tab closes), never in the page's URL.
+const API_KEY_STORAGE = "quote-attribution.api-key";
+
+function askForApiKey() {
+  ui.apiKeyRow.hidden = false;
+  ui.apiKey.setAttribute("aria-invalid", String(ui.apiKey.value !== ""));
+  ui.apiKey.focus();
+}
+
+function rememberApiKey() {
+  const key = ui.apiKey.value.trim();
+  ui.apiKey.removeAttribute("aria-invalid");
+  try {
+    if (key) sessionStorage.setItem(API_KEY_STORAGE, key);
+    else sessionStorage.removeItem(API_KEY_STORAGE);
+  } catch {
+    // Storage can be off (private modes, policies): the key then lasts as long as the page.
+  }
+}
+
+function restoreApiKey() {
+  let key = null;
+  try {
+    key = sessionStorage.getItem(API_KEY_STORAGE);
+  } catch {
+    return;
+  }
+  if (key) {
+    ui.apiKey.value = key;
+    ui.apiKeyRow.hidden = false;
+  }
 }
 
 function clearError() {
@@ -523,6 +562,8 @@ ui.indirect.addEventListener("change", () => {
   if (state.shown) ui.form.requestSubmit();
 });
 ui.cancel.addEventListener("click", () => state.controller?.abort());
+ui.apiKey.addEventListener("change", rememberApiKey);
+restoreApiKey();
 ui.showAll.addEventListener("click", () => {
   state.filter = null;
   applyFilter();
