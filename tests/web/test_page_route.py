@@ -157,3 +157,14 @@ def test_speaker_palette_keeps_its_format_and_text_stays_readable_on_it() -> Non
 def test_contrast_formula_matches_known_wcag_values() -> None:
     assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
     assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+def test_readme_shows_the_page_on_the_seed_article() -> None:
+    root = WEB.parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+
+    assert "](docs/page-seed.png)" in readme
+    screenshot = (root / "docs" / "page-seed.png").read_bytes()
+    assert screenshot.startswith(b"\x89PNG\r\n\x1a\n")
+    width = int.from_bytes(screenshot[16:20], "big")
+    assert width >= 1024  # a laptop-width picture, as tests/web/test_page_seed.py takes it
