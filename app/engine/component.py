@@ -51,7 +51,7 @@ SPEAKER_LABEL = "SPEAKER"
 QUOTE_SPANS = "quote_spans"
 """The extension where ``quote_boundaries`` leaves the quotation marks it paired."""
 
-_DATA_KEY = ("quote_attributor", "attribution")
+_DATA_KEY = "quote_attributor.attribution"
 """Where the component keeps a ``Doc``'s attribution, as plain data, in ``doc.user_data``."""
 
 
