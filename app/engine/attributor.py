@@ -70,9 +70,10 @@ class QuoteAttributor:
 
     def attribute_doc(self, doc: Doc) -> Attribution:
         """Attribute the quotations of a parsed ``Doc`` (one made by this attributor's pipeline)."""
+        text = doc.text  # Doc.text joins every token on each access: read it once
         spans = doc._.quote_spans
         if spans is None:  # a Doc from a pipeline without the boundary component
-            spans = find_quotes(doc.text)
+            spans = find_quotes(text)
         if not spans:
             return Attribution(meta=self._meta())
         quoted = [(q.outer_start, q.outer_end) for q in spans]
@@ -103,10 +104,11 @@ class QuoteAttributor:
                 span = doc[f.cue.start : f.cue.end]
                 cue = Cue(span.text, f.cue.lemma, span.start_char, span.end_char)
             q = f.quote
-            quotes.append(
-                Quote(qid, doc.text[q.start : q.end], q.start, q.end, f.kind, ref, cue,
-                      confidence.score(f, link.resolution if link else None, doc.text))
-            )
+            p = confidence.score(f, link.resolution if link else None, text)
+            if f.continued_from is not None:
+                # A continuation is never surer than the quotation whose speaker it continues.
+                p = min(p, round(quotes[f.continued_from].confidence * confidence.CONTINUATION_DECAY, 3))
+            quotes.append(Quote(qid, text[q.start : q.end], q.start, q.end, f.kind, ref, cue, p))
         speakers = tuple(
             Speaker(sid, entity_name(doc, entities[e]), entities[e].label,
                     tuple(mention(a, b) for a, b in entities[e].mentions), tuple(quote_ids[e]))

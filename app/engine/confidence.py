@@ -41,6 +41,8 @@ RESOLUTION_FACTOR: dict[Resolution, float] = {
     "nominal": 0.85,
 }
 NO_SPEAKER = 0.1
+CONTINUATION_DECAY = 0.95
+"""A continuation scores at most this share of the quotation whose speaker it continues."""
 
 
 def quote_prior(q: QuoteSpan, text: str, has_cue: bool) -> float:

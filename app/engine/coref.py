@@ -22,6 +22,7 @@ Lee et al. 2013), applied in passes from the most precise to the least:
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -59,9 +60,16 @@ class Entity:
     first_name_mention: int = -1
 
     def add(self, mention: tuple[int, int]) -> None:
-        if mention not in self.mentions:
-            self.mentions.append(mention)
-            self.mentions.sort()
+        i = bisect_left(self.mentions, mention)
+        if i == len(self.mentions) or self.mentions[i] != mention:
+            self.mentions.insert(i, mention)
+
+    def last_before(self, token: int) -> tuple[int, int] | None:
+        """The last mention that ends at or before ``token``."""
+        i = bisect_right(self.mentions, (token, token)) - 1
+        while i >= 0 and self.mentions[i][1] > token:
+            i -= 1
+        return self.mentions[i] if i >= 0 else None
 
     @property
     def label(self) -> str:
@@ -87,7 +95,7 @@ def _name_words(doc: Doc, start: int, end: int, lexicon: Lexicon) -> tuple[tuple
     for tok in doc[start:end]:
         low = tok.lower_
         if low in lexicon.titles and (not words or tok.i < end - 1):
-            roles.add(low.rstrip("."))
+            roles.add(lexicon.roles.get(low, low.rstrip(".")))
             g = lexicon.titles[low]
             gender = g if g in {"m", "f"} else gender
             words = []  # "Russia's Foreign Minister Sergei Lavrov": the name follows the title
@@ -211,21 +219,19 @@ class _Resolver:
         if tok.lower_ in {"i", "me", "we", "us", "you"}:
             return None
         para = self.paragraph_of[tok.i]
-        candidates: list[tuple[bool, int, int]] = []  # (is subject or speaker, last position, idx)
+        candidates: list[tuple[int, int, int]] = []  # (rank, last position, idx)
         for idx, ent in enumerate(self.entities):
-            if not self._pronoun_fits(ent, gender, number):
+            if not self._pronoun_fits(ent, gender, number, tok.lower_):
                 continue
             # Mentions inside quotations are the quoted speaker's words, not the narrative's.
-            before = [
-                m for m in ent.mentions
-                if m[1] <= tok.i and para - self.paragraph_of[m[0]] <= _PARAGRAPH_WINDOW
-                and not (quoted and quoted[m[0]])
-            ]
-            if not before:
+            last = ent.last_before(tok.i)
+            while last is not None and quoted and quoted[last[0]]:
+                last = ent.last_before(last[0] - 1) if last[0] > 0 else None
+            if last is None or para - self.paragraph_of[last[0]] > _PARAGRAPH_WINDOW:
                 continue
-            last = max(before)
             head = _head(self.doc, *last)
-            rank = 2 if idx in speakers and para - self.paragraph_of[last[0]] <= 1 else 1 if head.dep_ in {"nsubj", "nsubjpass"} else 0
+            recent_speaker = idx in speakers and para - self.paragraph_of[last[0]] <= 1
+            rank = 3 if recent_speaker and ent.name_words else 2 if recent_speaker else 1 if head.dep_ in {"nsubj", "nsubjpass"} else 0
             candidates.append((rank, last[0], idx))
         # A speaker of this or the previous paragraph first (news pronouns mostly continue
         # the last speaker), then the most recent subject, then the most recent mention.
@@ -234,7 +240,10 @@ class _Resolver:
         top = max(c[0] for c in candidates)
         return max((c for c in candidates if c[0] == top), key=lambda c: c[1])[2]
 
-    def _pronoun_fits(self, ent: Entity, gender: str, number: str) -> bool:
+    def _pronoun_fits(self, ent: Entity, gender: str, number: str, form: str) -> bool:
+        if not ent.name_words and ent.description.lower() in self.lexicon.pronouns:
+            # An earlier pronoun nobody was found for: the same pronoun goes on with it.
+            return self.lexicon.pronouns[ent.description.lower()] == (gender, number)
         label = ent.label
         if gender in {"m", "f"}:
             return label == "PERSON" and ent.gender in {None, gender} and bool(ent.name_words or ent.roles)
@@ -322,10 +331,14 @@ def resolve(doc: Doc, findings: Sequence[Finding], lexicon: Lexicon) -> tuple[li
             if idx is None:
                 idx = r.own_entity(start, end)
             ent = r.entities[idx]
-            words, _, _ = _name_words(doc, start, end, lexicon)
-            first = ent.first_name_mention >= start or len(words) >= len(ent.name_words)
-            resolved[k] = Link(idx, "explicit" if first else "alias")
+            words, titles, _ = _name_words(doc, start, end, lexicon)
+            # The first naming is explicit, and so is a later one in full; a shorter or
+            # titled form of a name introduced earlier ("Lopez", "Mr. Brandt") is an alias.
+            first = ent.first_name_mention >= start
+            full = len(words) >= len(ent.name_words) and not titles
+            resolved[k] = Link(idx, "explicit" if first or full else "alias")
             speakers.add(idx)
+    by_mention: dict[tuple[int, int], Link] = {}
     for k in sorted(set(range(len(findings))) - set(resolved)):
         f = findings[k]
         if f.path == "continuation" and f.continued_from is not None:
@@ -336,6 +349,10 @@ def resolve(doc: Doc, findings: Sequence[Finding], lexicon: Lexicon) -> tuple[li
             resolved[k] = None
             continue
         start, end = f.mention
+        if (start, end) in by_mention:
+            # '"...," she said, "..."': both quotations share the one attributing mention.
+            resolved[k] = by_mention[(start, end)]
+            continue
         head = _head(doc, start, end)
         if _is_pronoun(head, lexicon):
             idx = r.resolve_pronoun(head, speakers, quoted)
@@ -354,6 +371,7 @@ def resolve(doc: Doc, findings: Sequence[Finding], lexicon: Lexicon) -> tuple[li
             else:
                 r.entities[idx].add((start, end))
             resolved[k] = Link(idx, "nominal")
+        by_mention[(start, end)] = resolved[k]  # type: ignore[assignment]
         speakers.add(resolved[k].entity)  # type: ignore[union-attr]
     for k in range(len(findings)):
         links.append(resolved.get(k))

@@ -11,6 +11,7 @@ A cue is never inside the quotation it attributes: ``"It cannot be said that ...
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,11 +41,12 @@ class CueMatch:
 # The small model tags some reporting verbs as nouns or adjectives in headlines and after
 # names it does not know ("Kono said" -> said/ADJ); the fine-grained tag or the word form
 # still tells a verb.
-_REPORTING_FORMS = {"said", "says", "told", "tells"}
+_REPORTING_FORMS = {"said": "say", "says": "say", "told": "tell", "tells": "tell"}
 
 
 def _verb_entry(token: Token, lexicon: Lexicon) -> CueEntry | None:
-    entry = lexicon.verbs.get(token.lemma_.lower())
+    # A mistagged "said" (ADJ) also gets the lemma "said": the word form decides then.
+    entry = lexicon.verbs.get(_REPORTING_FORMS.get(token.lower_, token.lemma_.lower()))
     if entry is None:
         return None
     if token.pos_ not in {"VERB", "AUX"} and not token.tag_.startswith("VB") and token.lower_ not in _REPORTING_FORMS:
@@ -59,8 +61,12 @@ def _verb_entry(token: Token, lexicon: Lexicon) -> CueEntry | None:
 def find_cues(doc: Doc, lexicon: Lexicon, quoted: Sequence[tuple[int, int]] = ()) -> list[CueMatch]:
     """Cues of ``doc`` outside the quoted character ranges ``quoted`` (outer offsets, marks included)."""
 
+    ranges = sorted(quoted)
+    starts = [a for a, _ in ranges]
+
     def inside_quote(tok: Token) -> bool:
-        return any(a <= tok.idx < b for a, b in quoted)
+        n = bisect_right(starts, tok.idx) - 1
+        return n >= 0 and tok.idx < ranges[n][1]
 
     cues: list[CueMatch] = []
     max_len = max((len(k) for k in lexicon.phrases), default=0)

@@ -34,6 +34,8 @@ class Lexicon:
     phrases: dict[tuple[str, ...], CueEntry]
     titles: dict[str, str]
     """title word (lower case) -> gender ``m``/``f``/``-``"""
+    roles: dict[str, str]
+    """title word (lower case) -> the role word a later description uses (``sen.`` -> ``senator``)"""
     pronouns: dict[str, tuple[str, str]]
     """pronoun (lower case) -> (gender, number)"""
     first_names: dict[str, str]
@@ -54,7 +56,9 @@ class Lexicon:
                 phrases[tuple(row[0].split())] = entry
             else:
                 verbs.setdefault(row[0], entry)
-        titles = {r[0]: r[1] for r in _rows(folder / "titles.tsv")}
+        title_rows = _rows(folder / "titles.tsv")
+        titles = {r[0]: r[1] for r in title_rows}
+        roles = {r[0]: r[2] if len(r) > 2 else r[0].rstrip(".") for r in title_rows}
         pronouns = {r[0]: (r[1], r[2]) for r in _rows(folder / "pronouns.tsv")}
         first_names = {r[0]: r[1] for r in _rows(folder / "first_names.tsv")}
-        return cls(verbs, phrases, titles, pronouns, first_names)
+        return cls(verbs, phrases, titles, roles, pronouns, first_names)

@@ -122,12 +122,23 @@ def _direction(text: str, i: int, lo: int, hi: int, width: int = 1) -> Direction
     return "either"
 
 
+_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
+
+
 def _marks(text: str, lo: int, hi: int, chars: str) -> list[_Mark]:
     """The marks of ``chars`` in ``text[lo:hi]``. Two apostrophes (``''``, the New York
-    Times' house style) or two backticks are one double mark."""
+    Times' house style) or two backticks are one double mark. Marks inside HTML tags that
+    leaked into the copy (``<a href="...">``) are attribute delimiters, not marks."""
     out = []
+    tags = [(m.start(), m.end()) for m in _TAG.finditer(text, lo, hi)]
     i = lo
     while i < hi:
+        if tags and tags[0][0] <= i:
+            if i < tags[0][1]:
+                i = tags[0][1]
+                continue
+            tags.pop(0)
+            continue
         pair = text[i : i + 2]
         if pair in ("''", "``"):
             if chars is DOUBLE_MARKS:

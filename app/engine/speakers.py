@@ -105,9 +105,13 @@ def mention_range(doc: Doc, head: Token) -> tuple[int, int]:
         if child.dep_ in {"case", "flat"} or (child.dep_ == "compound" and child.i == end):
             end = child.right_edge.i + 1
     if head.ent_type_:
-        for ent in head.doc.ents:
-            if ent.start <= head.i < ent.end:
-                start, end = min(start, ent.start), max(end, ent.end)
+        # The entity around the head, from the IOB tags (Doc.ents rebuilds every span per call).
+        a, b = head.i, head.i + 1
+        while a > 0 and doc[a].ent_iob_ == "I":
+            a -= 1
+        while b < len(doc) and doc[b].ent_iob_ == "I":
+            b += 1
+        start, end = min(start, a), max(end, b)
     # Leading punctuation (a stray quotation mark) never belongs to a mention.
     while start < head.i and doc[start].is_punct:
         start += 1
@@ -146,7 +150,7 @@ def _left_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | None:
         if j < 0 or doc[j].text != ",":
             return None
         i = j - 1
-    if i < 0 or quoted(doc[i]) or doc[i].sent != verb.sent:
+    if i < 0 or quoted(doc[i]) or any(doc[j].is_sent_start for j in range(i + 1, verb.i + 1)):
         return None
     tok = doc[i]
     if tok.pos_ == "PROPN" and tok.ent_type_ not in _NOT_SPEAKER_ENTS:
@@ -264,7 +268,12 @@ def speaker_of(doc: Doc, cue: CueMatch, quoted: Callable[[Token], bool] = lambda
 
 
 class _Context:
-    """Per-document lookups shared by the rules."""
+    """Per-document lookups shared by the rules, built once so each rule is local.
+
+    Sentences and paragraphs are numbered per token here: spaCy's ``Token.sent`` scans
+    the document on every call, which made articles with thousands of quotations
+    quadratic.
+    """
 
     def __init__(self, doc: Doc, quotes: Sequence[QuoteSpan], cues: Sequence[CueMatch]):
         self.doc = doc
@@ -281,14 +290,27 @@ class _Context:
         starts = [a for a, _ in paragraph_spans(doc.text)]
         # Same numbering as QuoteSpan.paragraph (whitespace between paragraphs goes with the previous one).
         self.paragraph_of = [max(bisect_right(starts, tok.idx) - 1, 0) for tok in doc]
+        self.sent_bounds: list[tuple[int, int]] = [(s.start, s.end) for s in doc.sents]
+        self.sent_of = [0] * len(doc)
+        for n, (a, b) in enumerate(self.sent_bounds):
+            for i in range(a, b):
+                self.sent_of[i] = n
+        self.cues_by_sent: dict[int, list[CueMatch]] = {}
+        self.cues_by_paragraph: dict[int, list[CueMatch]] = {}
+        for c in self.cues:
+            self.cues_by_sent.setdefault(self.sent_of[c.head], []).append(c)
+            self.cues_by_paragraph.setdefault(self.paragraph_of[c.head], []).append(c)
+        self.paragraph_tokens: dict[int, list[int]] = {}
+        for tok in doc:
+            self.paragraph_tokens.setdefault(self.paragraph_of[tok.i], []).append(tok.i)
 
-    def sentences(self, k: int) -> list[Span]:
+    def sentences(self, k: int) -> range:
+        """Numbers of the sentences the quotation (with its marks) overlaps."""
         a, b = self.outer[k]
-        out = []
-        for sent in {self.doc[a].sent.start: self.doc[a].sent, self.doc[b - 1].sent.start: self.doc[b - 1].sent}.values():
-            out.append(sent)
-        first, last = out[0].start, out[-1].end
-        return [s for s in self.doc[first:last].sents] if len(out) > 1 else out
+        return range(self.sent_of[a], self.sent_of[b - 1] + 1)
+
+    def sentence_cues(self, k: int) -> list[CueMatch]:
+        return [c for n in self.sentences(k) for c in self.cues_by_sent.get(n, [])]
 
     def with_speaker(self, cue: CueMatch) -> Token | None:
         tok = speaker_of(self.doc, cue, lambda t: self.quoted[t.i])
@@ -302,8 +324,7 @@ def _governing_cue(ctx: _Context, k: int) -> CueMatch | None:
     ("Obama said, a majority have come to believe "that climate change is real"")."""
     inner = ctx.inner[k]
     a, b = ctx.outer[k]
-    sent = ctx.doc[a].sent
-    last_sent = ctx.doc[b - 1].sent
+    first_sent, last_sent = ctx.sent_of[a], ctx.sent_of[b - 1]
     roots = [t for t in inner if not (a <= t.head.i < b) or t.head is t]
     found: list[CueMatch] = []
     for root in roots:
@@ -312,7 +333,7 @@ def _governing_cue(ctx: _Context, k: int) -> CueMatch | None:
             if node.head is node:
                 break
             node = node.head
-            if node.i < sent.start or (node.i >= sent.end and node.sent != last_sent):
+            if not first_sent <= ctx.sent_of[node.i] <= last_sent:
                 break
             if ctx.quoted[node.i] and not (a <= node.i < b):
                 break  # walked into another quotation
@@ -334,25 +355,21 @@ def _governing_cue(ctx: _Context, k: int) -> CueMatch | None:
 def _sentence_cue(ctx: _Context, k: int) -> CueMatch | None:
     a, b = ctx.outer[k]
     best: tuple[int, CueMatch] | None = None
-    for sent in ctx.sentences(k):
-        for cue in ctx.cues:
-            if not (sent.start <= cue.head < sent.end) or ctx.quoted[cue.head] or cue.entry.cls == "thought":
-                continue
-            if ctx.with_speaker(cue) is None:
-                continue
-            dist = a - cue.end if cue.end <= a else cue.start - b
-            # A cue right after the quotation ('"...," he said') beats one before it.
-            dist = dist * 2 + (1 if cue.end <= a else 0)
-            if best is None or dist < best[0]:
-                best = (dist, cue)
+    for cue in ctx.sentence_cues(k):
+        if ctx.quoted[cue.head] or cue.entry.cls == "thought" or ctx.with_speaker(cue) is None:
+            continue
+        dist = a - cue.end if cue.end <= a else cue.start - b
+        # A cue right after the quotation ('"...," he said') beats one before it.
+        dist = dist * 2 + (1 if cue.end <= a else 0)
+        if best is None or dist < best[0]:
+            best = (dist, cue)
     return best[1] if best else None
 
 
 def _according_to(ctx: _Context, k: int) -> CueMatch | None:
-    for sent in ctx.sentences(k):
-        for cue in ctx.cues:
-            if cue.entry.cls == "phrase" and sent.start <= cue.start < sent.end and not ctx.quoted[cue.start]:
-                return cue
+    for cue in ctx.sentence_cues(k):
+        if cue.entry.cls == "phrase" and not ctx.quoted[cue.start]:
+            return cue
     return None
 
 
@@ -365,12 +382,12 @@ def _colon_intro(ctx: _Context, k: int) -> tuple[CueMatch | None, Token | None]:
         i -= 1
     if i < 0 or doc[i].text not in {":", "："}:
         return None, None
-    sent = doc[i].sent
-    cues = [c for c in ctx.cues if sent.start <= c.head < i and not ctx.quoted[c.head]]
+    sent_start, _ = ctx.sent_bounds[ctx.sent_of[i]]
+    cues = [c for c in ctx.cues_by_sent.get(ctx.sent_of[i], []) if c.head < i and not ctx.quoted[c.head]]
     for cue in reversed(cues):
         if ctx.with_speaker(cue) is not None:
             return cue, None
-    words = [t for t in doc[sent.start : i] if not t.is_space and not t.is_punct]
+    words = [t for t in doc[sent_start:i] if not t.is_space and not t.is_punct]
     if words and len(words) <= 4 and all(t.pos_ in _NAME_POS or t.is_title or t.is_upper for t in words):
         return None, words[-1]
     return None, None
@@ -399,9 +416,16 @@ def _dash_name(ctx: _Context, k: int) -> Token | None:
 
 def _paragraph_only_quotes(ctx: _Context, k: int) -> bool:
     """True when the quotation's paragraph holds nothing but quotations."""
+    doc = ctx.doc
     p = ctx.paragraph_of[ctx.outer[k][0]]
-    toks = [t for t in ctx.doc if ctx.paragraph_of[t.i] == p]
-    return all(ctx.quoted[t.i] or t.is_space or t.is_punct for t in toks)
+    return all(ctx.quoted[i] or doc[i].is_space or doc[i].is_punct for i in ctx.paragraph_tokens[p])
+
+
+_ATTRIBUTION_DEPS = {
+    "nsubj", "nsubjpass", "npadvmod", "advmod", "prep", "mark", "aux", "auxpass", "neg",
+    "punct", "agent", "prt",
+}
+_TELLING = {"tell", "ask", "assure", "remind", "warn", "inform", "urge", "put"}
 
 
 def _kind(ctx: _Context, k: int, cue: CueMatch | None, speaker: Token | None) -> QuoteKind:
@@ -413,6 +437,13 @@ def _kind(ctx: _Context, k: int, cue: CueMatch | None, speaker: Token | None) ->
     attribution: set[int] = set()
     if cue is not None:
         attribution.update(range(cue.start, cue.end))
+        # The attributing clause: the cue's subject, adverbials and, for verbs of telling,
+        # the addressee ("told reporters"), but no branch that holds the quotation itself.
+        for child in doc[cue.head].children:
+            holds_quote = child.left_edge.i <= a and b - 1 <= child.right_edge.i
+            addressee = child.dep_ in {"dobj", "dative"} and cue.lemma in _TELLING
+            if not holds_quote and (child.dep_ in _ATTRIBUTION_DEPS or addressee):
+                attribution.update(range(child.left_edge.i, child.right_edge.i + 1))
     if speaker is not None:
         attribution.update(range(speaker.left_edge.i, speaker.right_edge.i + 1))
 
@@ -421,9 +452,10 @@ def _kind(ctx: _Context, k: int, cue: CueMatch | None, speaker: Token | None) ->
             return False
         return not ctx.quoted[tok.i]
 
-    sent_a, sent_b = doc[a].sent, doc[b - 1].sent
-    before = next((doc[i] for i in range(a - 1, sent_a.start - 1, -1) if not doc[i].is_space), None)
-    after = next((doc[i] for i in range(b, sent_b.end) if not doc[i].is_space), None)
+    sent_start, _ = ctx.sent_bounds[ctx.sent_of[a]]
+    _, sent_end = ctx.sent_bounds[ctx.sent_of[b - 1]]
+    before = next((doc[i] for i in range(a - 1, sent_start - 1, -1) if not doc[i].is_space), None)
+    after = next((doc[i] for i in range(b, sent_end) if not doc[i].is_space), None)
     return "partial" if embedding(before) or embedding(after) else "direct"
 
 
@@ -463,8 +495,8 @@ def _continuation(
     before = q.paragraph - 1
     if prev is not None and spoken and ctx.quotes[prev].paragraph == before:
         return prev, None, None, "continuation"
-    for c in reversed(ctx.cues):
-        if ctx.paragraph_of[c.head] == before and not ctx.quoted[c.head] and c.entry.cls != "thought":
+    for c in reversed(ctx.cues_by_paragraph.get(before, [])):
+        if not ctx.quoted[c.head] and c.entry.cls != "thought":
             tok = ctx.with_speaker(c)
             if tok is not None:
                 return None, tok, c, "previous_paragraph"
@@ -496,6 +528,7 @@ def _embedding_subject(ctx: _Context, k: int) -> Token | None:
 def find_speakers(doc: Doc, quotes: Sequence[QuoteSpan], cues: Sequence[CueMatch]) -> list[Finding]:
     """One ``Finding`` per quotation, in the order of ``quotes``."""
     ctx = _Context(doc, quotes, cues)
+    text = doc.text
     findings: list[Finding] = []
     for k, q in enumerate(quotes):
         cue: CueMatch | None = None
@@ -528,8 +561,8 @@ def find_speakers(doc: Doc, quotes: Sequence[QuoteSpan], cues: Sequence[CueMatch
             continued, speaker, cue, path = _continuation(ctx, k, findings)
         if speaker is None and continued is None:
             p = q.paragraph
-            for c in ctx.cues:
-                if ctx.paragraph_of[c.head] == p and not ctx.quoted[c.head] and c.entry.cls != "thought":
+            for c in ctx.cues_by_paragraph.get(p, []):
+                if not ctx.quoted[c.head] and c.entry.cls != "thought":
                     tok = ctx.with_speaker(c)
                     if tok is not None:
                         cue, speaker, path = c, tok, "paragraph"
@@ -539,5 +572,5 @@ def find_speakers(doc: Doc, quotes: Sequence[QuoteSpan], cues: Sequence[CueMatch
             path = "subject" if speaker is not None else "none"
         mention = mention_range(doc, speaker) if speaker is not None else None
         kind = _kind(ctx, k, cue, speaker)
-        findings.append(Finding(q, kind, path, cue, mention, continued, is_speech(q, path, doc.text)))
+        findings.append(Finding(q, kind, path, cue, mention, continued, is_speech(q, path, text)))
     return findings

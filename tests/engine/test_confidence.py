@@ -80,14 +80,6 @@ def test_continuation_scores_below_its_source(
     assert confidence("continuation", "continuation", cue=None) < source
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "confidence: a continuation is scored by its own path prior (0.85 x 0.92 = 0.782), not "
-        "from its source, so it outranks a source found through the previous paragraph (0.75), "
-        "the paragraph (0.6) or the embedding subject (<= 0.5)"
-    ),
-)
 def test_continuation_after_a_previous_paragraph_source_scores_below_it(
     attributor: QuoteAttributor,
 ) -> None:

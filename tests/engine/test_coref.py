@@ -34,10 +34,6 @@ def refs(result: Attribution) -> list[tuple[str, str, str] | None]:
         pytest.param(
             '"The ruling is wrong," Brandt said. "We will appeal," Mr. Brandt added.',
             [("s1", "Brandt", "explicit"), ("s1", "Brandt", "alias")],
-            marks=pytest.mark.xfail(strict=True, reason=(
-                "types.Resolution: 'alias' is a shorter or titled form of a name introduced "
-                "earlier ('Mr. Trump'), but a titled form whose name words are as long as the "
-                "entity's name is labelled 'explicit'")),
         ),
     ],
 )  # fmt: skip
@@ -117,10 +113,6 @@ def test_it_resolves_to_an_organisation_not_the_nearer_person(attributor: QuoteA
         '"The bill is dead," said Senator Jane Doe. "We will try again next year," the senator said.',
         pytest.param(
             '"The bill is dead," said Sen. Jane Doe. "We will try again next year," the senator said.',
-            marks=pytest.mark.xfail(strict=True, reason=(
-                "titles.tsv: 'the senator' can refer back to 'Sen. Smith', but the role kept for "
-                "'Sen.' is 'sen', which never equals the description's head 'senator', so the "
-                "senator becomes an entity of its own")),
         ),
     ],
 )  # fmt: skip
@@ -153,13 +145,6 @@ def test_unresolvable_pronoun_still_gets_an_entity(
     assert [m.text for m in result.speakers[0].mentions] == [name]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "coref: an unresolved pronoun gets a new entity each time it is looked up, so the one "
-        "'she' that attributes both halves of a split quotation becomes two speakers s1 and s2"
-    ),
-)
 def test_split_quotation_around_an_unresolved_pronoun_has_one_speaker(
     attributor: QuoteAttributor,
 ) -> None:

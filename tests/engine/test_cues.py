@@ -121,10 +121,6 @@ def test_verb_that_requires_a_particle_or_object_is_a_cue_only_with_it(
         pytest.param(
             # The lemma the rule lemmatizer gives an adjective "said" is "said", not "say".
             parsed("Okafor said", "Okafor said", "NNP JJ", "PROPN ADJ", [1, 1], "nsubj ROOT"), ["said"],
-            marks=pytest.mark.xfail(strict=True, reason=(
-                "cues.py: 'Okafor said' tagged said/ADJ should still be a cue (word form rule), but "
-                "the lemma of an adjective 'said' is 'said' and the lexicon lookup by lemma fails "
-                "before the word form is checked")),
             id="said/ADJ with a JJ tag and the lemma 'said'",
         ),
     ],

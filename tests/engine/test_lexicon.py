@@ -65,7 +65,7 @@ def test_no_cue_is_listed_twice() -> None:
 @pytest.mark.parametrize(
     ("name", "width", "genders"),
     [
-        ("titles.tsv", 2, {"m", "f", "-"}),
+        ("titles.tsv", 3, {"m", "f", "-"}),
         ("first_names.tsv", 2, {"m", "f"}),
         ("pronouns.tsv", 3, {"m", "f", "n", "-"}),
     ],
@@ -79,6 +79,12 @@ def test_word_lists_have_lower_case_unique_words_and_documented_genders(
     assert all(w == w.strip().lower() and w for w in words)
     assert [w for w, n in Counter(words).items() if n > 1] == []
     assert {row[1] for row in table} <= genders
+
+
+def test_title_roles_are_plain_lower_case_words() -> None:
+    roles = {row[0]: row[2] for row in rows("titles.tsv")}
+    assert all(r and r == r.lower() and "." not in r for r in roles.values())
+    assert roles["sen."] == "senator"
 
 
 def test_pronoun_numbers_are_documented() -> None:

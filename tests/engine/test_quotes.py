@@ -132,22 +132,8 @@ def test_orphan_closing_mark_quotes_from_the_start_of_the_paragraph() -> None:
         '<a href="https://example.com/story">Read more</a>',
         '<blockquote class="twitter-tweet">The vote is on</blockquote>',
         '<img src="/photos/council.jpg">',
-        pytest.param(
-            '<a href="/budget" target="_blank">the plan</a>',
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="markup guard: only the opening mark of an attribute value is guarded; the "
-                'closing mark of href="/budget" before a space is an orphan closer',
-            ),
-        ),
-        pytest.param(
-            '<img alt="" src="/photos/council.jpg">',
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason='markup guard: the closing mark of an empty attribute value (alt="") '
-                "is taken for an orphan closer and quotes '<img alt=\"'",
-            ),
-        ),
+        '<a href="/budget" target="_blank">the plan</a>',
+        '<img alt="" src="/photos/council.jpg">',
     ],
 )
 def test_breadcrumbs_and_markup_are_not_quotations(text: str) -> None:

@@ -144,16 +144,9 @@ def test_continuation_points_at_the_quotation_it_continues(findings_of) -> None:
         ('"The deal is a gift to the banks," said Ramos, the state treasurer.', "direct"),
         pytest.param(
             '"We need more buses," the transport minister, Amara Okafor, said.', "direct",
-            marks=pytest.mark.xfail(strict=True, reason=(
-                "kind: the words outside the marks are only the attribution, but the speaker is "
-                "the appositive name, and the description before it ('the transport minister') "
-                "is counted as an embedding clause, so the quote comes out 'partial'")),
         ),
         pytest.param(
             '"The numbers do not add up," as Park put it.', "direct",
-            marks=pytest.mark.xfail(strict=True, reason=(
-                "kind: 'as he put it' is the attribution (cues.py names it as the cue's use), but "
-                "its 'as' is counted as an embedding clause, so the quote comes out 'partial'")),
         ),
     ],
 )  # fmt: skip
