@@ -352,18 +352,17 @@ def _governing_cue(ctx: _Context, k: int) -> CueMatch | None:
     return speech[0] if speech else (found[0] if found else None)
 
 
-def _sentence_cue(ctx: _Context, k: int) -> CueMatch | None:
+def _sentence_cues(ctx: _Context, k: int) -> list[CueMatch]:
+    """Cues with a speaker in the quotation's sentences, nearest first."""
     a, b = ctx.outer[k]
-    best: tuple[int, CueMatch] | None = None
+    ranked: list[tuple[int, int, CueMatch]] = []
     for cue in ctx.sentence_cues(k):
         if ctx.quoted[cue.head] or cue.entry.cls == "thought" or ctx.with_speaker(cue) is None:
             continue
         dist = a - cue.end if cue.end <= a else cue.start - b
         # A cue right after the quotation ('"...," he said') beats one before it.
-        dist = dist * 2 + (1 if cue.end <= a else 0)
-        if best is None or dist < best[0]:
-            best = (dist, cue)
-    return best[1] if best else None
+        ranked.append((dist * 2 + (1 if cue.end <= a else 0), cue.start, cue))
+    return [cue for _, _, cue in sorted(ranked, key=lambda r: r[:2])]
 
 
 def _according_to(ctx: _Context, k: int) -> CueMatch | None:
@@ -525,52 +524,98 @@ def _embedding_subject(ctx: _Context, k: int) -> Token | None:
     return None
 
 
-def find_speakers(doc: Doc, quotes: Sequence[QuoteSpan], cues: Sequence[CueMatch]) -> list[Finding]:
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One way to attribute a quotation: a rule path, its cue and its speaker token.
+
+    ``speaker`` is None for a continuation (the speaker is that of ``continued_from``) and
+    for the ``none`` candidate (no speaker at all).
+    """
+
+    path: Path
+    cue: CueMatch | None
+    speaker: Token | None
+    continued_from: int | None = None
+
+
+Chooser = Callable[["_Context", int, Sequence[Candidate], Sequence[Finding]], int]
+"""Picks one candidate (its index) for quotation ``k``; the rules pick the first."""
+
+
+def candidates(ctx: _Context, k: int, findings: Sequence[Finding]) -> list[Candidate]:
+    """Every attribution the rules can justify for quotation ``k``, the rules' choice first.
+
+    The rule cascade of this module's docstring gives the order; then come ``none`` and the
+    alternatives the cascade would not reach (other cues in the sentence and paragraph,
+    the previous quotation's speaker, the previous paragraph's cue subject), so that a
+    learned scorer can weigh them against the rules' choice.
+    """
+    out: list[Candidate] = []
+    seen: set[tuple[int, int | None]] = set()
+
+    def add(path: Path, cue: CueMatch | None, speaker: Token | None, continued: int | None = None) -> None:
+        key = (speaker.i if speaker is not None else -1, continued)
+        if (speaker is not None or continued is not None) and key not in seen:
+            seen.add(key)
+            out.append(Candidate(path, cue, speaker, continued))
+
+    governing = _governing_cue(ctx, k)
+    if governing is not None:
+        add("governing", governing, ctx.with_speaker(governing))
+    according = _according_to(ctx, k)
+    if according is not None:
+        add("according_to", according, ctx.with_speaker(according))
+    for near in _sentence_cues(ctx, k):
+        add("sentence", near, ctx.with_speaker(near))
+    colon_cue, colon_name = _colon_intro(ctx, k)
+    if colon_cue is not None:
+        add("colon", colon_cue, ctx.with_speaker(colon_cue))
+    elif colon_name is not None:
+        add("colon", None, colon_name)
+    dash = _dash_name(ctx, k)
+    if dash is not None:
+        add("dash", None, dash)
+    continued, speaker, cue, path = _continuation(ctx, k, findings)
+    if path != "none":
+        add(path, cue, speaker, continued)
+    for c in ctx.cues_by_paragraph.get(ctx.quotes[k].paragraph, []):
+        if not ctx.quoted[c.head] and c.entry.cls != "thought":
+            add("paragraph", c, ctx.with_speaker(c))
+    embedding = _embedding_subject(ctx, k)
+    if embedding is not None:
+        add("subject", None, embedding)
+    rules_end = len(out)
+    # Alternatives beyond the cascade, for the learned scorer.
+    prev = next((j for j in range(k - 1, -1, -1) if findings[j].speech and findings[j].path != "none"), None)
+    if prev is not None and ctx.quotes[k].paragraph - ctx.quotes[prev].paragraph <= 2:
+        add("continuation", None, None, prev)
+    before = ctx.quotes[k].paragraph - 1
+    for c in reversed(ctx.cues_by_paragraph.get(before, [])):
+        if not ctx.quoted[c.head] and c.entry.cls != "thought":
+            add("previous_paragraph", c, ctx.with_speaker(c))
+            break
+    extras = out[rules_end:]
+    return out[:rules_end] + [Candidate("none", None, None)] + extras
+
+
+def rule_choice(ctx: _Context, k: int, options: Sequence[Candidate], findings: Sequence[Finding]) -> int:
+    """The rules' choice: the first candidate of the cascade."""
+    return 0
+
+
+def find_speakers(
+    doc: Doc, quotes: Sequence[QuoteSpan], cues: Sequence[CueMatch], choose: Chooser = rule_choice
+) -> list[Finding]:
     """One ``Finding`` per quotation, in the order of ``quotes``."""
     ctx = _Context(doc, quotes, cues)
     text = doc.text
     findings: list[Finding] = []
     for k, q in enumerate(quotes):
-        cue: CueMatch | None = None
-        speaker: Token | None = None
-        path: Path = "none"
-        continued: int | None = None
-
-        governing = _governing_cue(ctx, k)
-        if governing is not None and (speaker := ctx.with_speaker(governing)) is not None:
-            cue, path = governing, "governing"
-        if speaker is None:
-            according = _according_to(ctx, k)
-            if according is not None and (speaker := ctx.with_speaker(according)) is not None:
-                cue, path = according, "according_to"
-        if speaker is None:
-            near = _sentence_cue(ctx, k)
-            if near is not None:
-                cue, speaker, path = near, ctx.with_speaker(near), "sentence"
-        if speaker is None:
-            colon_cue, colon_name = _colon_intro(ctx, k)
-            if colon_cue is not None:
-                cue, speaker, path = colon_cue, ctx.with_speaker(colon_cue), "colon"
-            elif colon_name is not None:
-                speaker, path = colon_name, "colon"
-        if speaker is None:
-            dash = _dash_name(ctx, k)
-            if dash is not None:
-                speaker, path = dash, "dash"
-        if speaker is None:
-            continued, speaker, cue, path = _continuation(ctx, k, findings)
-        if speaker is None and continued is None:
-            p = q.paragraph
-            for c in ctx.cues_by_paragraph.get(p, []):
-                if not ctx.quoted[c.head] and c.entry.cls != "thought":
-                    tok = ctx.with_speaker(c)
-                    if tok is not None:
-                        cue, speaker, path = c, tok, "paragraph"
-                        break
-        if speaker is None and continued is None:
-            speaker = _embedding_subject(ctx, k)
-            path = "subject" if speaker is not None else "none"
+        options = candidates(ctx, k, findings)
+        chosen = options[choose(ctx, k, options, findings)]
+        speaker = chosen.speaker
         mention = mention_range(doc, speaker) if speaker is not None else None
-        kind = _kind(ctx, k, cue, speaker)
-        findings.append(Finding(q, kind, path, cue, mention, continued, is_speech(q, path, text)))
+        kind = _kind(ctx, k, chosen.cue, speaker)
+        speech = is_speech(q, chosen.path, text)
+        findings.append(Finding(q, kind, chosen.path, chosen.cue, mention, chosen.continued_from, speech))
     return findings
