@@ -60,13 +60,19 @@ def viewport() -> dict[str, int]:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: str, viewport: dict[str, int]) -> Iterator[Any]:
+def touch() -> bool:
+    """Whether ``page`` has a touch screen (a tablet); overridden like ``viewport``."""
+    return False
+
+
+@pytest.fixture
+def page(browser: Any, live_server: str, viewport: dict[str, int], touch: bool) -> Iterator[Any]:
     """The page, opened from the running service, in a fresh browser context.
 
     It fails the test if the page throws an uncaught error or asks any other host for
     anything: the page must work offline and behind a firewall.
     """
-    context = browser.new_context(viewport=viewport, accept_downloads=True)
+    context = browser.new_context(viewport=viewport, has_touch=touch, accept_downloads=True)
     page = context.new_page()
     errors: list[str] = []
     elsewhere: list[str] = []

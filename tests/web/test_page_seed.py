@@ -272,6 +272,54 @@ def test_page_fits_laptop_and_tablet_widths(
     save_screenshot(page, f"page-seed-{name}.png", full_page=True)
 
 
+@pytest.mark.parametrize("viewport, touch", [(TABLET, True)], ids=["tablet-touch"])
+def test_tapping_a_quote_on_a_tablet_shows_its_details(seeded: Any, touch: bool) -> None:
+    seeded.tap("#quote-q3")
+
+    assert seeded.evaluate("document.activeElement.id") == "quote-q3"
+    assert "Kono" in seeded.inner_text("#tooltip")
+    seeded.tap("#summary")
+    seeded.locator("#tooltip").wait_for(state="hidden")
+
+
+def test_low_confidence_and_unattributed_quotations_look_tentative(
+    page: Any, seed_text: str
+) -> None:
+    # The seed's own answer with q4 made doubtful and q1 left without a speaker, as the API
+    # answers such quotations (confidence near 0, speaker null).
+    def doubtful(route: Any) -> None:
+        response = route.fetch()
+        body = response.json()
+        q1, _, _, q4 = body["quotes"]
+        q4["confidence"] = 0.31
+        q1["speaker"], q1["confidence"] = None, 0.08
+        for speaker in body["speakers"]:
+            speaker["quote_ids"] = [i for i in speaker["quote_ids"] if i != "q1"]
+        route.fulfill(response=response, json=body)
+
+    page.route("**/v1/quotes", doubtful)
+    analyse(page, seed_text)
+
+    tentative = page.eval_on_selector_all(
+        "#article-view mark.quote.is-tentative[tabindex='0']", "m => m.map(e => e.dataset.quote)"
+    )
+    assert tentative == ["q1", "q4"]
+    assert page.eval_on_selector("#quote-q4", "e => getComputedStyle(e).outlineStyle") == "dashed"
+    assert page.eval_on_selector("#quote-q3", "e => getComputedStyle(e).outlineStyle") == "none"
+    assert "gradient" in page.eval_on_selector(
+        "#quote-q4", "e => getComputedStyle(e).backgroundImage"
+    )
+    page.hover("#quote-q4")
+    assert "0.31 · tentative, check it" in page.inner_text("#tooltip")
+    hatch = page.eval_on_selector("#quote-q1", "e => getComputedStyle(e).backgroundImage")
+    assert rgb(PALETTE["unattributed"]) in hatch  # the grey of no speaker, hatched
+    assert speaker_entries(page)["No speaker found"] == "1 quotation"
+    assert speaker_entries(page)["Lavrov"].endswith("1 quotation")
+    page.click("#speaker-list button[data-speaker='']")
+    assert highlighted(page, muted=False) == ["q1"]
+    assert "1 without a speaker" in page.inner_text("#summary")
+
+
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
     "resultTypes": ["violations"],
