@@ -208,3 +208,30 @@ def test_a_service_run_with_api_keys_gets_the_key_from_the_editor(page: Any) -> 
     page.reload()  # kept for the tab's session
     assert page.input_value("#api-key") == "s3cret"
     assert page.is_visible("#api-key")
+
+
+@pytest.mark.parametrize(
+    "status, heading",
+    [
+        (429, "The service cannot take this request right now"),
+        (500, "The service failed"),
+        (504, "The service took too long to answer"),
+    ],
+)
+def test_server_side_problems_say_what_happened_and_offer_a_retry(
+    page: Any, status: int, heading: str
+) -> None:
+    # In the service's one error format, with a detail the page must show as it is.
+    problem = problem_response(status, f"Detail of the {status} problem.", "/v1/quotes")
+    page.route(
+        "**/v1/quotes",
+        lambda route: route.fulfill(
+            status=status, headers=dict(problem.headers), body=problem.body
+        ),
+    )
+
+    analyse(page, ARTICLE)
+
+    assert heading in error_box(page)
+    assert f"Detail of the {status} problem." in error_box(page)
+    assert page.get_by_role("button", name="Try again").is_visible()

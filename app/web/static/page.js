@@ -135,7 +135,8 @@ function errorHeading(error) {
   if (status === 0) return error.title || "Something went wrong";
   if (status === 413 || status === 422) return "The service did not accept the text";
   if (status === 401 || status === 403) return "The service needs a valid API key";
-  if (status === 503) return "The service cannot take this request right now";
+  if (status === 429 || status === 503) return "The service cannot take this request right now";
+  if (status === 504) return "The service took too long to answer";
   if (status >= 500) return "The service failed";
   return "The service refused the request";
 }
@@ -153,7 +154,7 @@ function showError(error) {
       : apiError.retryAfter;
     parts.push(element("p", "error-retry", `The service asks to wait ${wait} before trying again.`));
   }
-  if (apiError.status === 0 || apiError.status >= 500) {
+  if (apiError.status === 0 || apiError.status === 429 || apiError.status >= 500) {
     const retry = element("button", "secondary", "Try again");
     retry.type = "button";
     retry.addEventListener("click", () => ui.form.requestSubmit());
