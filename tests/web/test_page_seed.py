@@ -178,8 +178,10 @@ def test_keyboard_alone_runs_the_page_and_focus_on_a_quote_shows_its_details(
         f"{q1['confidence']:.2f}",
     ):
         assert expected in tooltip.inner_text()
-    outline = page.eval_on_selector("#quote-q1", "e => getComputedStyle(e).outlineStyle")
-    assert outline == "solid"  # a visible focus ring
+    ring = page.eval_on_selector(
+        "#quote-q1", "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]"
+    )
+    assert ring == ["solid", "3px"]  # the focus ring, thicker than the hover outline
 
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "quote-q2"
