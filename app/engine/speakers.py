@@ -71,6 +71,8 @@ class Finding:
     """Index (in the list of findings) of the quotation whose speaker this one continues."""
     speech: bool = True
     """False for quoted titles and broken marks that no cue vouches for (see ``is_speech``)."""
+    score: float | None = None
+    """The learned scorer's raw probability for the chosen candidate (None under the rules)."""
 
 
 def _inner(doc: Doc, q: QuoteSpan) -> Span:
@@ -538,8 +540,9 @@ class Candidate:
     continued_from: int | None = None
 
 
-Chooser = Callable[["_Context", int, Sequence[Candidate], Sequence[Finding]], int]
-"""Picks one candidate (its index) for quotation ``k``; the rules pick the first."""
+Chooser = Callable[["_Context", int, Sequence[Candidate], Sequence[Finding]], tuple[int, float | None]]
+"""Picks one candidate for quotation ``k``: its index and a probability (None for the
+rules, which pick the first)."""
 
 
 def candidates(ctx: _Context, k: int, findings: Sequence[Finding]) -> list[Candidate]:
@@ -598,9 +601,11 @@ def candidates(ctx: _Context, k: int, findings: Sequence[Finding]) -> list[Candi
     return out[:rules_end] + [Candidate("none", None, None)] + extras
 
 
-def rule_choice(ctx: _Context, k: int, options: Sequence[Candidate], findings: Sequence[Finding]) -> int:
+def rule_choice(
+    ctx: _Context, k: int, options: Sequence[Candidate], findings: Sequence[Finding]
+) -> tuple[int, float | None]:
     """The rules' choice: the first candidate of the cascade."""
-    return 0
+    return 0, None
 
 
 def find_speakers(
@@ -612,10 +617,11 @@ def find_speakers(
     findings: list[Finding] = []
     for k, q in enumerate(quotes):
         options = candidates(ctx, k, findings)
-        chosen = options[choose(ctx, k, options, findings)]
+        index, score = choose(ctx, k, options, findings)
+        chosen = options[index]
         speaker = chosen.speaker
         mention = mention_range(doc, speaker) if speaker is not None else None
         kind = _kind(ctx, k, chosen.cue, speaker)
         speech = is_speech(q, chosen.path, text)
-        findings.append(Finding(q, kind, chosen.path, chosen.cue, mention, chosen.continued_from, speech))
+        findings.append(Finding(q, kind, chosen.path, chosen.cue, mention, chosen.continued_from, speech, score))
     return findings

@@ -52,7 +52,64 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--limit", type=int, help="evaluate only the first N articles")
     ap.add_argument("--model", help="spaCy pipeline to load (default: the engine's)")
     ap.add_argument("--batch-size", type=int, default=16, help="articles per nlp.pipe batch")
+    ap.add_argument(
+        "--scorer",
+        choices=("learned", "rules"),
+        default="learned",
+        help="speaker choice and confidence: the learned, calibrated scorer or the rules alone",
+    )
+    ap.add_argument(
+        "--compare",
+        action="store_true",
+        help="also run the other scorer and print both side by side (the first is --scorer)",
+    )
+    ap.add_argument(
+        "--reliability", type=Path, help="write a reliability diagram (PNG) of the confidences here"
+    )
     return ap.parse_args(argv)
+
+
+def format_comparison(results: dict[str, Score]) -> str:
+    """One row per scorer, the figures an editor and an engineer compare."""
+    keys = [("quote_f1", "quote F1"), ("speaker_acc_on_matched", "speaker acc"),
+            ("attr_p", "attr P"), ("attr_r", "attr R"), ("attr_f1", "attr F1"),
+            ("ece", "ECE"), ("brier", "Brier")]
+    lines = [f"{'scorer':<10}" + "".join(f"{label:>13}" for _, label in keys)]
+    for name, total in results.items():
+        s = total.summary()
+        lines.append(f"{name:<10}" + "".join(f"{s.get(k, 0.0):>13.4f}" for k, _ in keys))
+    return "\n".join(lines)
+
+
+def write_reliability_diagram(total: Score, path: Path, title: str) -> None:
+    """Predicted confidence against observed accuracy per bin, with the bins' counts."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    bins = calibration_bins(total.calibration)
+    s = total.summary()
+    fig, (ax, hist) = plt.subplots(
+        2, 1, figsize=(5.5, 6.5), gridspec_kw={"height_ratios": [3, 1]}, sharex=True
+    )
+    ax.plot([0, 1], [0, 1], linestyle="--", color="#888888", label="perfect calibration")
+    ax.bar([b.low for b in bins], [b.accuracy for b in bins], width=0.1, align="edge",
+           color="#9ecae9", edgecolor="#1f4e79", label="observed accuracy")
+    ax.plot([b.mean_confidence for b in bins], [b.accuracy for b in bins], "o", color="#1f4e79",
+            label="bin mean confidence")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("accuracy (quotation and speaker right)")
+    ax.set_title(f"{title}\nECE {s.get('ece', 0):.3f}, Brier {s.get('brier', 0):.3f}, "
+                 f"n = {s.get('confidence_n', 0)}")
+    ax.legend(loc="upper left", fontsize=8)
+    hist.bar([b.low for b in bins], [b.count for b in bins], width=0.1, align="edge", color="#bab0ac")
+    hist.set_xlabel("predicted confidence")
+    hist.set_ylabel("quotes")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 def format_report(total: Score, source: str, seconds: float) -> str:
@@ -106,27 +163,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.limit is not None:
         gold = dict(list(gold.items())[: args.limit])
 
-    started = time.perf_counter()
-    attributor = QuoteAttributor.load(args.model) if args.model else QuoteAttributor.load()
-    predictions = {
-        p["id"]: p
-        for p in tqdm(
-            predict_articles(attributor, gold.values(), args.batch_size),
-            total=len(gold),
-            desc="attributing",
-            unit="article",
-            file=sys.stderr,
-        )
-    }
-    seconds = time.perf_counter() - started
+    kinds = parse_kinds(args.kinds)
+    scorers = [args.scorer]
+    if args.compare:
+        scorers.append("rules" if args.scorer == "learned" else "learned")
+    results: dict[str, Score] = {}
+    first_predictions: dict = {}
+    seconds = 0.0
+    for name in scorers:
+        started = time.perf_counter()
+        model = {"model": args.model} if args.model else {}
+        attributor = QuoteAttributor.load(**model, scorer=name)
+        predictions = {
+            p["id"]: p
+            for p in tqdm(
+                predict_articles(attributor, gold.values(), args.batch_size),
+                total=len(gold),
+                desc=f"attributing ({name})",
+                unit="article",
+                file=sys.stderr,
+            )
+        }
+        results[name] = score(gold, predictions, kinds)
+        if not first_predictions:
+            first_predictions, seconds = predictions, time.perf_counter() - started
 
-    total = score(gold, predictions, parse_kinds(args.kinds))
+    total = results[scorers[0]]
     if args.pred_out:
-        write_jsonl(args.pred_out, predictions.values())
+        write_jsonl(args.pred_out, first_predictions.values())
     if args.errors:
         write_jsonl(args.errors, (m.to_json() for m in total.mismatches))
+    if args.reliability:
+        write_reliability_diagram(total, args.reliability, f"{args.gold.name} ({scorers[0]} scorer)")
 
-    print(format_report(total, args.gold.name, seconds))
+    print(format_report(total, f"{args.gold.name} ({scorers[0]} scorer)", seconds))
+    if args.compare:
+        print()
+        print(format_comparison(results))
     print(json.dumps(total.summary()))
     return 0
 

