@@ -90,7 +90,8 @@ async function run() {
   const started = performance.now();
   const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
   setStatus(`Finding quotations in ${formatCount(countCodePoints(text), "character")}…`);
-  const ticker = setInterval(() => setStatus(`Still working… ${Math.round(seconds())} s`), 2000);
+  // Every 5 s, not more: screen readers read each change of the status out.
+  const ticker = setInterval(() => setStatus(`Still working… ${Math.round(seconds())} s`), 5000);
   try {
     const [result, colours] = await Promise.all([
       postQuotes(text, includeIndirect, controller.signal, ui.apiKey.value.trim()),
