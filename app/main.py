@@ -1,26 +1,35 @@
-"""Builds the FastAPI app: settings, lifespan (the engine loads here, once), errors, routes.
+"""Builds the FastAPI app: settings, lifespan (the engine processes start here), middleware,
+errors, routes.
 
-Run it with ``./scripts/serve.sh`` (uvicorn ``app.main:app``).
+Run it with ``./scripts/serve.sh`` or ``python -m app.server`` (the container's command),
+which start uvicorn on ``app.main:app`` with QUOTES_WORKERS processes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 import app as package
-from app.api.deps import Attributor
 from app.api.docs import add_docs
-from app.api.errors import add_problem_handlers, use_problem_media_type
+from app.api.engine_pool import Engine, EnginePool
+from app.api.errors import add_problem_handlers, document_operations, use_problem_media_type
 from app.api.main import api_router
-from app.api.middleware import BodySizeLimitMiddleware
+from app.api.middleware import (
+    ApiKeyMiddleware,
+    BodySizeLimitMiddleware,
+    RequestTelemetryMiddleware,
+)
+from app.core import metrics
 from app.core.config import Settings, get_settings
-from app.engine import QuoteAttributor
+from app.core.logs import configure_logging
 
 logger = logging.getLogger(__name__)
 
@@ -32,44 +41,54 @@ DESCRIPTION = (
 )
 
 
-def configure_logging(level: str) -> None:
-    """Send the service's own logs (``app.*``) to stderr like uvicorn's, at ``level``.
-
-    Uvicorn configures only its own loggers; without a handler here, INFO lines such as
-    "Ready" would be dropped.
-    """
-    app_logger = logging.getLogger("app")
-    app_logger.setLevel(level.upper())
-    if not app_logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
-        app_logger.addHandler(handler)
-
-
 def route_name(route: APIRoute) -> str:
     """The operationId of a route is its function's name, so it never churns."""
     return route.name
 
 
-def create_app(
-    settings: Settings | None = None, *, attributor: Attributor | None = None
-) -> FastAPI:
-    """Build the app. ``attributor`` replaces the engine the lifespan would load (tests pass fakes)."""
+def create_app(settings: Settings | None = None, *, attributor: Engine | None = None) -> FastAPI:
+    """Build the app.
+
+    ``attributor`` replaces the engine processes the lifespan would start with an engine
+    object that is loaded and warm already, run in threads (tests pass fakes).
+    """
     settings = settings or get_settings()
     configure_logging(settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if attributor is not None:
-            app.state.attributor = attributor
+            engine = EnginePool.of_engine(
+                attributor,
+                threads=settings.engine_processes,
+                max_in_flight=settings.max_in_flight,
+                timeout_seconds=settings.request_timeout_seconds,
+            )
+            await engine.start()
+            starting = None
         else:
-            logger.info("Loading spaCy pipeline %s", settings.spacy_model)
-            app.state.attributor = QuoteAttributor.load(settings.spacy_model, settings.models_dir)
-        logger.info(
-            "Ready: %s %s", app.state.attributor.model_name, app.state.attributor.model_version
-        )
-        yield
-        app.state.attributor = None
+            engine = EnginePool.of_processes(
+                settings.spacy_model,
+                settings.models_dir,
+                processes=settings.engine_processes,
+                max_in_flight=settings.max_in_flight,
+                timeout_seconds=settings.request_timeout_seconds,
+            )
+            logger.info(
+                "Loading spaCy pipeline %s in %d engine process(es)",
+                settings.spacy_model,
+                settings.engine_processes,
+            )
+            # In the background: /healthz answers at once, /readyz says 503 until warm.
+            starting = asyncio.create_task(engine.start())
+        app.state.engine = engine
+        try:
+            yield
+        finally:
+            if starting is not None:
+                await asyncio.wait([starting], timeout=120)
+            await engine.close()
+            metrics.forget_this_process()
 
     app = FastAPI(
         title="Quote attribution",
@@ -77,22 +96,41 @@ def create_app(
         version=package.__version__,
         lifespan=lifespan,
         generate_unique_id_function=route_name,
+        openapi_url="/openapi.json" if settings.docs_enabled else None,
         docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.attributor = None  # /readyz answers 503 until the lifespan sets it
+    app.state.engine = None  # /readyz answers 503 until the lifespan starts the engines
 
+    # Added inner to outer: every answer, a refusal by the outer ones included, is logged
+    # and counted; CORS preflights are answered before the key is checked.
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        ApiKeyMiddleware, keys=[key.get_secret_value() for key in settings.api_keys]
+    )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+            max_age=600,
+        )
+    app.add_middleware(RequestTelemetryMiddleware)
     add_problem_handlers(app)
     app.include_router(api_router)
-    add_docs(app)
+    if settings.docs_enabled:
+        add_docs(app)
 
     generate_openapi = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = use_problem_media_type(generate_openapi())
+            app.openapi_schema = document_operations(
+                use_problem_media_type(generate_openapi()), ApiKeyMiddleware.OPEN_PATHS
+            )
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Start the service: ./scripts/serve.sh (QUOTES_HOST, QUOTES_PORT and the QUOTES_* settings apply).
+# Start the service: ./scripts/serve.sh (QUOTES_HOST, QUOTES_PORT, QUOTES_WORKERS and the other
+# QUOTES_* settings apply; see the README's Operations section).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_venv.sh"
 ensure_venv "."
-exec .venv/bin/uvicorn app.main:app --host "${QUOTES_HOST:-127.0.0.1}" --port "${QUOTES_PORT:-8000}"
+exec .venv/bin/python -m app.server

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Protocol
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
+from app.api.engine_pool import EnginePool
 from app.core.config import Settings
-from app.engine.types import Attribution
-
-
-class Attributor(Protocol):
-    """What the HTTP layer needs from the engine; ``QuoteAttributor`` has it, tests pass fakes."""
-
-    @property
-    def model_name(self) -> str: ...
-
-    @property
-    def model_version(self) -> str: ...
-
-    def attribute(self, text: str) -> Attribution: ...
 
 
 def get_settings(request: Request) -> Settings:
@@ -27,14 +15,14 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_attributor(request: Request) -> Attributor:
-    attributor = getattr(request.app.state, "attributor", None)
-    if attributor is None:
-        raise HTTPException(
-            503, "The attribution model is not loaded yet; retry shortly.", {"Retry-After": "5"}
-        )
-    return attributor
+def get_engine(request: Request) -> EnginePool:
+    """The worker's engines; 503 until the lifespan has started them and they are warm."""
+    engine: EnginePool | None = getattr(request.app.state, "engine", None)
+    if engine is None or engine.state != "ready":
+        reason = engine.not_ready_reason() if engine else "The server is starting; retry shortly."
+        raise HTTPException(503, reason, {"Retry-After": "5"})
+    return engine
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-AttributorDep = Annotated[Attributor, Depends(get_attributor)]
+EngineDep = Annotated[EnginePool, Depends(get_engine)]

@@ -199,11 +199,17 @@ _PROBLEM_DESCRIPTIONS = {
     404: "No such endpoint.",
     405: "Method not allowed on this endpoint.",
     413: "The request body is larger than QUOTES_MAX_BODY_BYTES.",
+    401: "No API key: send `Authorization: Bearer <key>` (only when QUOTES_API_KEYS is set).",
+    403: "The API key is not one of QUOTES_API_KEYS.",
     415: "The body is not sent as `application/json`.",
     422: "The body is not a JSON object with a usable `text` (missing, not a string, empty, "
     "or longer than QUOTES_MAX_TEXT_CHARS); see `errors`.",
     500: "An unexpected server error; it is logged, and the body carries no internals.",
-    503: "The attribution model is not loaded yet.",
+    503: "Not now: the model is still loading (or failed to), the server is shutting down, "
+    "this worker is at its limit of articles in flight (QUOTES_MAX_IN_FLIGHT), or no engine "
+    "came free within QUOTES_REQUEST_TIMEOUT_SECONDS; `Retry-After` says when to try again. "
+    "Without `Retry-After`: the engine did not finish this article within "
+    "QUOTES_REQUEST_TIMEOUT_SECONDS and was stopped; sending it again will not help.",
 }
 
 
@@ -228,4 +234,58 @@ def use_problem_media_type(openapi_schema: dict[str, Any]) -> dict[str, Any]:
                 content = response.get("content", {})
                 if status[0] in "45" and "application/json" in content:
                     content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+    return openapi_schema
+
+
+_HEADERS = {
+    "X-Request-ID": {
+        "description": "The request's id: the `X-Request-ID` the client sent (1 to 128 of "
+        "`A-Z a-z 0-9 . _ : / + = @ -`), else one made for it. Every log line about the "
+        "request carries it.",
+        "schema": {"type": "string"},
+    },
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "WWW-Authenticate": {
+        "description": "`Bearer`: how to authenticate.",
+        "schema": {"type": "string"},
+    },
+}
+
+
+def document_operations(openapi_schema: dict[str, Any], open_paths: frozenset[str]) -> dict[str, Any]:
+    """Add what middleware does to every operation: the ``X-Request-ID`` response header,
+    ``Retry-After`` on 503, and the optional API key (with its 401 and 403) on every path
+    but ``open_paths``."""
+    components = openapi_schema.setdefault("components", {})
+    components.setdefault("headers", {}).update(_HEADERS)
+    components.setdefault("securitySchemes", {})["apiKey"] = {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API key as a bearer token: `Authorization: Bearer <key>`. Needed "
+        "only when the server is started with QUOTES_API_KEYS.",
+    }
+    for path, path_item in openapi_schema.get("paths", {}).items():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            if path not in open_paths:
+                # `{}` in the list: a server without QUOTES_API_KEYS needs no key.
+                operation["security"] = [{"apiKey": []}, {}]
+                for status in (401, 403):
+                    responses[str(status)] = {
+                        "description": _PROBLEM_DESCRIPTIONS[status],
+                        "content": {
+                            PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                        },
+                    }
+            for status, response in responses.items():
+                headers = response.setdefault("headers", {})
+                headers["X-Request-ID"] = {"$ref": "#/components/headers/X-Request-ID"}
+                if status == "503":
+                    headers["Retry-After"] = {"$ref": "#/components/headers/Retry-After"}
+                if status == "401":
+                    headers["WWW-Authenticate"] = {"$ref": "#/components/headers/WWW-Authenticate"}
+            operation["responses"] = dict(sorted(responses.items()))
     return openapi_schema

@@ -2,9 +2,10 @@
 
 from fastapi import APIRouter
 
-from app.api.routes import health, page, quotes
+from app.api.routes import health, metrics, page, quotes
 
 api_router = APIRouter()
 api_router.include_router(quotes.router)
 api_router.include_router(health.router)
+api_router.include_router(metrics.router)
 api_router.include_router(page.router)  # the editor's page at /, not in the schema

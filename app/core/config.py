@@ -28,7 +28,10 @@ class Settings(BaseSettings):
         "models/ of the checkout, or the copy a wheel installs.",
     )
     max_text_chars: int = Field(
-        200_000, gt=0, description="Longest article text accepted, in characters (422 beyond)."
+        200_000,
+        gt=0,
+        le=1_000_000,  # spaCy refuses longer texts (nlp.max_length)
+        description="Longest article text accepted, in characters (422 beyond).",
     )
     max_body_bytes: int = Field(
         2_000_000, gt=0, description="Largest request body accepted, in bytes (413 beyond)."
@@ -60,8 +63,8 @@ class Settings(BaseSettings):
         30.0,
         gt=0,
         description="Time limit of one attribution, waiting included: 503 when no engine "
-        "process came free in time, 504 when the engine overran (its process is stopped and "
-        "replaced).",
+        "process came free in time, or when the engine overran (its process is then stopped "
+        "and replaced).",
     )
     max_batch_size: int = Field(
         32, ge=1, description="Most articles in one batch request (the batch API, issue 5)."

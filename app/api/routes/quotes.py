@@ -10,7 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.models import Example
 
 from app import __version__
-from app.api.deps import AttributorDep, SettingsDep
+from app.api.deps import EngineDep, SettingsDep
+from app.api.engine_pool import EngineTimeout, EngineUnavailable
 from app.api.errors import problem_responses
 from app.api.schemas import (
     EXAMPLE_RESPONSE,
@@ -24,6 +25,7 @@ from app.api.schemas import (
     SpeakerOut,
     SpeakerRefOut,
 )
+from app.core import metrics
 from app.engine.types import Cue, Mention, Quote, Speaker, SpeakerRef
 
 router = APIRouter(prefix="/v1", tags=["quotes"])
@@ -70,12 +72,15 @@ async def require_json(request: Request) -> None:
         **problem_responses(400, 413, 415, 422, 500, 503),
     },
 )
-def attribute_quotes(
+async def attribute_quotes(
     body: Annotated[QuoteRequest, Body(openapi_examples=REQUEST_EXAMPLES)],
-    attributor: AttributorDep,
+    engine: EngineDep,
     settings: SettingsDep,
+    request: Request,
 ) -> QuoteResponse:
-    # A plain `def`: spaCy is CPU-bound, so FastAPI runs this in its threadpool.
+    # Async: the engine runs in its own processes (app.api.engine_pool), not on this loop.
+    request.state.text_chars = len(body.text)  # for the access log line; never the text
+    metrics.TEXT_CHARS.observe(len(body.text))
     if len(body.text) > settings.max_text_chars:
         raise RequestValidationError(
             [
@@ -87,13 +92,21 @@ def attribute_quotes(
                 }
             ]
         )
-    result = attributor.attribute(body.text)
+    try:
+        result = await engine.attribute(body.text)
+    except EngineUnavailable as exc:
+        raise HTTPException(503, exc.detail, {"Retry-After": str(exc.retry_after)}) from None
+    except EngineTimeout as exc:
+        # 503 without Retry-After: the same article would overrun again.
+        raise HTTPException(503, str(exc)) from None
+    metrics.ARTICLES.inc()
+    metrics.QUOTATIONS.inc(len(result.quotes))
     return QuoteResponse(
         quotes=[_quote(quote) for quote in result.quotes],
         speakers=[_speaker(speaker) for speaker in result.speakers],
         meta=Meta(
-            model=attributor.model_name,
-            model_version=attributor.model_version,
+            model=engine.model_name,
+            model_version=engine.model_version,
             service_version=__version__,
         ),
     )
