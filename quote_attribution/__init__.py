@@ -59,7 +59,9 @@ __all__ = [
 
 
 def load(
-    model: str = DEFAULT_MODEL, models_dir: str | os.PathLike[str] | None = None
+    model: str = DEFAULT_MODEL,
+    models_dir: str | os.PathLike[str] | None = None,
+    scorer: str = "learned",
 ) -> QuoteAttributor:
     """Load a spaCy pipeline and the engine's lexicons; do it once and reuse the result.
 
@@ -69,8 +71,11 @@ def load(
     Args:
         model: An installed spaCy pipeline (package name or path) with a parser and an
             NER; the small English one the service uses by default.
-        models_dir: A folder with the engine's ``lexicons/``; ``None`` for the ones
-            installed with the package.
+        models_dir: A folder of the engine's model assets (``lexicons/``, the learned
+            scorer), laid out as ``models/``; ``None`` for the ones installed with the
+            package.
+        scorer: ``"learned"`` chooses speakers and confidences with the learned,
+            calibrated scorer, as the service does; ``"rules"`` with the rules alone.
 
     Returns:
         The attributor: call ``attribute(text)``, ``attribute_many(texts)`` or
@@ -78,7 +83,7 @@ def load(
 
     Raises:
         OSError: ``model`` is not an installed spaCy pipeline.
-        ValueError: The pipeline has no parser or no NER.
+        ValueError: The pipeline has no parser or no NER, or ``scorer`` is unknown.
     """
     folder = Path(models_dir) if models_dir is not None else default_models_dir()
-    return QuoteAttributor.load(model, folder)
+    return QuoteAttributor.load(model, folder, scorer)

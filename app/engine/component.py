@@ -11,8 +11,9 @@ of every ``Doc`` and leaves the results on two ``Doc`` extensions:
 The package advertises the factory through the ``spacy_factories`` entry point, so a
 pipeline saved with ``nlp.to_disk`` loads with ``spacy.load`` in any environment where the
 package is installed, without importing it first. The component's settings are its config
-(``models_dir``, ``prepare_pipeline``); its lexicons are saved with the pipeline (in the
-component's folder, ``lexicons/*.tsv``), so a saved pipeline is self-contained.
+(``models_dir``, ``scorer``, ``prepare_pipeline``); its model assets (the lexicons and the
+learned speaker scorer, every file of ``models/``) are saved with the pipeline, in the
+component's folder, so a saved pipeline is self-contained.
 
 Results are kept in ``doc.user_data`` as plain data (dicts, lists, strings, numbers) and the
 extensions are getters that build the records and spans from it. So a ``Doc`` keeps its
@@ -36,13 +37,15 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 
 from app.engine.assets import default_models_dir
-from app.engine.attributor import QuoteAttributor
+from app.engine.attributor import QuoteAttributor, person_roles
 from app.engine.lexicon import Lexicon
 from app.engine.nlp import BOUNDARY_COMPONENT, _split_dashes
+from app.engine.scorer import SCORER_FILE, SpeakerScorer
 from app.engine.types import Attribution, Cue, Mention, Quote, Speaker, SpeakerRef
 
 COMPONENT = "quote_attributor"
 LEXICON_FOLDER = "lexicons"
+SCORERS = ("learned", "rules")
 
 QUOTE_LABEL = "QUOTE"
 CUE_LABEL = "CUE"
@@ -161,39 +164,48 @@ class QuoteAttributorComponent:
         name: str = COMPONENT,
         *,
         models_dir: str | None = None,
+        scorer: str = "learned",
         prepare_pipeline: bool = True,
     ) -> None:
-        """Set the component up; its lexicons load on first use.
+        """Set the component up; its model assets load on first use.
 
         Args:
             nlp: The pipeline the component belongs to.
             name: The component's name in the pipeline.
-            models_dir: Folder holding ``lexicons/``; ``None`` for the lexicons installed
-                with the package.
+            models_dir: Folder of the engine's model assets (``lexicons/``, the learned
+                scorer); ``None`` for the ones installed with the package.
+            scorer: ``"learned"`` chooses speakers and confidences with the learned,
+                calibrated scorer, as the service does; ``"rules"`` with the rules alone.
             prepare_pipeline: Read news copy as the service does: add ``quote_boundaries``
                 before the parser (paragraph breaks start sentences, closing quotation
                 marks never do) and split attribution dashes off in the tokenizer.
+
+        Raises:
+            ValueError: ``scorer`` is neither ``"learned"`` nor ``"rules"``.
         """
+        if scorer not in SCORERS:
+            raise ValueError(f"scorer must be one of {SCORERS}, not {scorer!r}")
         self.name = name
         self.models_dir = models_dir
+        self.scorer = scorer
         self.prepare_pipeline = prepare_pipeline
         self._nlp = nlp
         self._attributor: QuoteAttributor | None = None
-        self._lexicon_files: dict[str, bytes] = {}
+        self._assets: dict[str, bytes] = {}
         if prepare_pipeline:
             _prepare(nlp)
 
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(name={self.name!r}, models_dir={self.models_dir!r}, "
-            f"prepare_pipeline={self.prepare_pipeline!r})"
+            f"scorer={self.scorer!r}, prepare_pipeline={self.prepare_pipeline!r})"
         )
 
     @property
     def attributor(self) -> QuoteAttributor:
-        """The engine over this pipeline, with the component's lexicons (loaded on first use)."""
+        """The engine over this pipeline, with the component's model assets (loaded on first use)."""
         if self._attributor is None:
-            self._use_lexicons(Path(self.models_dir) if self.models_dir else default_models_dir())
+            self._use_assets(Path(self.models_dir) if self.models_dir else default_models_dir())
         assert self._attributor is not None
         return self._attributor
 
@@ -226,78 +238,90 @@ class QuoteAttributorComponent:
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        """Save the lexicons in ``path/lexicons/`` (called by ``nlp.to_disk``).
+        """Save the model assets in ``path``, laid out as ``models/`` (called by ``nlp.to_disk``).
 
         Args:
             path: The component's folder in the saved pipeline.
-            exclude: Ignored; the component has only its lexicons to save.
+            exclude: Ignored; the component has only its model assets to save.
         """
-        self.attributor  # noqa: B018 (loads the lexicons if nothing did yet)
-        folder = Path(path) / LEXICON_FOLDER
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, content in self._lexicon_files.items():
-            (folder / name).write_bytes(content)
+        self.attributor  # noqa: B018 (loads the assets if nothing did yet)
+        for name, content in self._assets.items():
+            target = Path(path) / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
 
     def from_disk(
         self, path: str | Path, *, exclude: Iterable[str] = ()
     ) -> "QuoteAttributorComponent":
-        """Load the lexicons saved in ``path/lexicons/`` (called by ``spacy.load``).
+        """Load the model assets saved in ``path`` (called by ``spacy.load``).
 
         A saved pipeline without them (saved with this component excluded) keeps the
-        lexicons of the component's config.
+        assets of the component's config.
 
         Args:
             path: The component's folder in the saved pipeline.
-            exclude: Ignored; the component has only its lexicons to load.
+            exclude: Ignored; the component has only its model assets to load.
 
         Returns:
             The component itself.
         """
         if (Path(path) / LEXICON_FOLDER).is_dir():
-            self._use_lexicons(Path(path))
+            self._use_assets(Path(path))
         return self
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
-        """The lexicons as bytes (called by ``nlp.to_bytes``).
+        """The model assets as bytes (called by ``nlp.to_bytes``).
 
         Args:
-            exclude: Ignored; the component has only its lexicons to save.
+            exclude: Ignored; the component has only its model assets to save.
 
         Returns:
-            The lexicon files, msgpack-encoded.
+            The asset files by relative path, msgpack-encoded.
         """
-        self.attributor  # noqa: B018 (loads the lexicons if nothing did yet)
-        return srsly.msgpack_dumps({LEXICON_FOLDER: self._lexicon_files})
+        self.attributor  # noqa: B018 (loads the assets if nothing did yet)
+        return srsly.msgpack_dumps({"assets": self._assets})
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "QuoteAttributorComponent":
-        """Load lexicons from ``to_bytes`` output (called by ``nlp.from_bytes``).
+        """Load model assets from ``to_bytes`` output (called by ``nlp.from_bytes``).
 
         Args:
             data: What ``to_bytes`` returned.
-            exclude: Ignored; the component has only its lexicons to load.
+            exclude: Ignored; the component has only its model assets to load.
 
         Returns:
             The component itself.
         """
-        files: dict[str, bytes] = srsly.msgpack_loads(data)[LEXICON_FOLDER]
+        assets: dict[str, bytes] = srsly.msgpack_loads(data)["assets"]
         with tempfile.TemporaryDirectory(prefix="quote_attributor-") as tmp:
-            folder = Path(tmp) / LEXICON_FOLDER
-            folder.mkdir()
-            for name, content in files.items():
-                (folder / Path(name).name).write_bytes(content)
-            self._use_lexicons(Path(tmp))
+            for name, content in assets.items():
+                target = Path(tmp, name).resolve()
+                if not target.is_relative_to(Path(tmp).resolve()):
+                    raise ValueError(f"{self.name}: asset path {name!r} leaves its folder")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+            self._use_assets(Path(tmp))
         return self
 
-    def _use_lexicons(self, models_dir: Path) -> None:
-        folder = models_dir / LEXICON_FOLDER
-        if not folder.is_dir():
+    def _use_assets(self, models_dir: Path) -> None:
+        """Load the engine's assets from ``models_dir`` as ``QuoteAttributor.load`` does, and
+        keep a copy of every file there for ``to_disk``/``to_bytes``."""
+        if not (models_dir / LEXICON_FOLDER).is_dir():
             raise FileNotFoundError(
                 f"{self.name}: no {LEXICON_FOLDER}/ folder in {models_dir} (the component's "
-                "models_dir); leave models_dir unset for the lexicons installed with the package"
+                "models_dir); leave models_dir unset for the assets installed with the package"
             )
         lexicon = Lexicon.load(models_dir)
-        self._lexicon_files = {p.name: p.read_bytes() for p in sorted(folder.glob("*.tsv"))}
-        self._attributor = QuoteAttributor(self._nlp, lexicon)
+        learned = None
+        if self.scorer == "learned":
+            learned = SpeakerScorer.load(models_dir / SCORER_FILE, roles=person_roles(lexicon))
+        # Every file of the folder is an asset, except hidden files and caches.
+        rels = [p.relative_to(models_dir) for p in sorted(models_dir.rglob("*")) if p.is_file()]
+        self._assets = {
+            rel.as_posix(): (models_dir / rel).read_bytes()
+            for rel in rels
+            if not any(part.startswith((".", "__")) for part in rel.parts)
+        }
+        self._attributor = QuoteAttributor(self._nlp, lexicon, learned)
 
 
 _REQUIRED = (("a dependency parse", "DEP"), ("named entities", "ENT_IOB"))
@@ -322,19 +346,20 @@ def _prepare(nlp: Language) -> None:
 
 @Language.factory(
     COMPONENT,
-    default_config={"models_dir": None, "prepare_pipeline": True},
+    default_config={"models_dir": None, "scorer": "learned", "prepare_pipeline": True},
     requires=["token.dep", "token.head", "token.lemma", "token.pos", "doc.ents"],
     assigns=["doc._.quotes", "doc._.attribution"],
 )
 def make_quote_attributor(
-    nlp: Language, name: str, models_dir: str | None, prepare_pipeline: bool
+    nlp: Language, name: str, models_dir: str | None, scorer: str, prepare_pipeline: bool
 ) -> QuoteAttributorComponent:
     """The ``quote_attributor`` factory, used by ``nlp.add_pipe`` and ``spacy.load``.
 
     Args:
         nlp: The pipeline to add the component to; English, with a parser and an NER.
         name: The component's name in the pipeline.
-        models_dir: Folder holding ``lexicons/``; ``None`` for the installed lexicons.
+        models_dir: Folder of the engine's model assets; ``None`` for the installed ones.
+        scorer: ``"learned"`` (the service's) or ``"rules"``: how speakers are chosen.
         prepare_pipeline: Add ``quote_boundaries`` before the parser and split
             attribution dashes in the tokenizer, as the service does.
 
@@ -342,10 +367,11 @@ def make_quote_attributor(
         The component.
 
     Raises:
-        ValueError: ``nlp`` is not an English pipeline (the lexicons are English).
+        ValueError: ``nlp`` is not an English pipeline (the lexicons are English), or
+            ``scorer`` is unknown.
     """
     if nlp.lang != "en":
         raise ValueError(f"{COMPONENT} attributes English text; this pipeline is {nlp.lang!r}")
     return QuoteAttributorComponent(
-        nlp, name, models_dir=models_dir, prepare_pipeline=prepare_pipeline
+        nlp, name, models_dir=models_dir, scorer=scorer, prepare_pipeline=prepare_pipeline
     )

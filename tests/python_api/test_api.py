@@ -105,7 +105,7 @@ def test_the_http_answer_is_the_python_records_field_by_field(
 
 def test_models_dir_selects_the_lexicons(tmp_path: Path) -> None:
     # Without "say" in the cue lexicon, "said" attributes nothing: the folder is the one read.
-    shutil.copytree(CHECKOUT_MODELS_DIR / "lexicons", tmp_path / "lexicons")
+    shutil.copytree(CHECKOUT_MODELS_DIR, tmp_path, dirs_exist_ok=True)
     cues = tmp_path / "lexicons" / "cues.tsv"
     lines = cues.read_text(encoding="utf-8").splitlines(keepends=True)
     cues.write_text(
@@ -116,6 +116,20 @@ def test_models_dir_selects_the_lexicons(tmp_path: Path) -> None:
 
     assert "say" not in attributor.lexicon.verbs
     assert attributor.attribute(EXAMPLE).quotes[0].cue is None
+
+
+@pytest.mark.slow
+def test_scorer_rules_is_the_rules_baseline(attributor: QuoteAttributor) -> None:
+    rules = quote_attribution.load(scorer="rules")
+
+    assert attributor.scorer is not None
+    assert rules.scorer is None
+    assert rules.attribute(EXAMPLE).quotes[0].speaker.name == "Anne Hidalgo"
+
+
+def test_an_unknown_scorer_is_refused() -> None:
+    with pytest.raises(ValueError, match="scorer"):
+        quote_attribution.load(scorer="neural")
 
 
 def test_a_missing_pipeline_is_an_os_error() -> None:

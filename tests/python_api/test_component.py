@@ -117,7 +117,7 @@ def test_a_models_dir_without_lexicons_is_named_in_the_error(
         component(ready_doc(blank))
 
 
-def test_lexicons_round_trip_through_bytes(blank: Language) -> None:
+def test_model_assets_round_trip_through_bytes(blank: Language) -> None:
     component = blank.add_pipe("quote_attributor", config={"prepare_pipeline": False})
     other = QuoteAttributorComponent(
         spacy.blank("en"), models_dir="/nowhere", prepare_pipeline=False
@@ -126,6 +126,16 @@ def test_lexicons_round_trip_through_bytes(blank: Language) -> None:
     other.from_bytes(component.to_bytes())
 
     assert other.attributor.lexicon == component.attributor.lexicon
+    assert other.attributor.scorer == component.attributor.scorer is not None
+    assert (
+        other.attributor.attribute_doc(ready_doc(blank))
+        == component(ready_doc(blank))._.attribution
+    )
+
+
+def test_an_unknown_scorer_is_refused(blank: Language) -> None:
+    with pytest.raises(ValueError, match="scorer must be one of"):
+        blank.add_pipe("quote_attributor", config={"scorer": "neural"})
 
 
 def test_the_results_survive_doc_serialisation(blank: Language) -> None:
@@ -198,26 +208,45 @@ def test_nlp_pipe_with_two_processes_keeps_the_quotes(pipeline: Language) -> Non
     assert [d._.attribution for d in docs] == [pipeline(t)._.attribution for t in texts]
 
 
-def test_a_saved_pipeline_loads_with_its_settings_and_lexicons(
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def test_a_saved_pipeline_loads_with_its_settings_and_model_assets(
     pipeline: Language, tmp_path: Path
 ) -> None:
-    nlp = spacy.load(quote_attribution.DEFAULT_MODEL)
-    nlp.add_pipe("quote_attributor", config={"prepare_pipeline": True, "models_dir": None})
-    nlp.to_disk(tmp_path / "saved")
+    pipeline.to_disk(tmp_path / "saved")
 
-    saved = tmp_path / "saved" / "quote_attributor" / "lexicons"
-    assert sorted(p.name for p in saved.iterdir()) == sorted(
-        p.name for p in quote_attribution.default_models_dir().joinpath("lexicons").glob("*.tsv")
-    )
+    saved = tmp_path / "saved" / "quote_attributor"
+    assert _files(saved) == _files(quote_attribution.default_models_dir())
     loaded = spacy.load(tmp_path / "saved")
-    assert loaded.pipe_names == nlp.pipe_names
+    assert loaded.pipe_names == pipeline.pipe_names
     assert loaded.get_pipe_config("quote_attributor") == {
         "factory": "quote_attributor",
         "models_dir": None,
+        "scorer": "learned",
         "prepare_pipeline": True,
     }
     text = shared_file("examples", "lavrov-kono.txt").read_text(encoding="utf-8")
     assert loaded(text)._.attribution == pipeline(text)._.attribution
+
+
+@pytest.mark.slow
+def test_the_scorer_setting_is_saved_and_loaded(tmp_path: Path) -> None:
+    nlp = spacy.load(quote_attribution.DEFAULT_MODEL)
+    nlp.add_pipe("quote_attributor", config={"scorer": "rules"})
+    nlp.to_disk(tmp_path / "saved")
+
+    loaded = spacy.load(tmp_path / "saved")
+
+    assert loaded.get_pipe("quote_attributor").attributor.scorer is None
+    text = shared_file("examples", "lavrov-kono.txt").read_text(encoding="utf-8")
+    rules = quote_attribution.load(scorer="rules")
+    assert loaded(text)._.attribution == nlp(text)._.attribution == rules.attribute(text)
 
 
 def test_a_saved_pipeline_reads_the_lexicons_saved_with_it(
