@@ -106,9 +106,7 @@ def create_app(settings: Settings | None = None, *, attributor: Engine | None = 
     # Added inner to outer: every answer, a refusal by the outer ones included, is logged
     # and counted; CORS preflights are answered before the key is checked.
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
-    app.add_middleware(
-        ApiKeyMiddleware, keys=[key.get_secret_value() for key in settings.api_keys]
-    )
+    app.add_middleware(ApiKeyMiddleware, keys=[key.get_secret_value() for key in settings.api_keys])
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -151,7 +151,7 @@ print(f"seed article: {len(quotes)} quotations, speakers "
       f"{[q['speaker']['name'] if q['speaker'] else None for q in quotes]}", file=sys.stderr)
 EOF
 timing "seed article"
-podman stop --time 30 "$CONTAINER" > /dev/null
+podman stop --time 30 "$CONTAINER" 2>&1 > /dev/null | grep -v 'systemd connection' >&2 || true
 exit_code=$(podman inspect --format '{{.State.ExitCode}}' "$CONTAINER")
 [[ "$exit_code" == 0 ]] || { echo "SIGTERM did not stop it cleanly: exit code $exit_code" >&2; exit 1; }
 timing "graceful stop (exit code 0)"

@@ -134,16 +134,20 @@ class EngineProcess:
         self._models_dir = models_dir
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
+        self._lost = False  # killed, or found dead: start() again before use
         self.model_name = model
         self.model_version = "unknown"
 
     @property
     def alive(self) -> bool:
-        return self._process is not None and self._process.is_alive()
+        # Not is_alive() alone: a killed process closes its pipe a moment before the
+        # kernel can report its exit, and the pipe's EOF is what the worker sees first.
+        return not self._lost and self._process is not None and self._process.is_alive()
 
     def start(self) -> float:
         """Start the process and wait until its engine is loaded and warm; the seconds taken."""
         self.stop()
+        self._lost = False
         began = time.perf_counter()
         # spawn, not fork: the worker has threads and an event loop, which fork would copy
         # half-way through whatever they were doing.
@@ -173,6 +177,7 @@ class EngineProcess:
             self._conn.send(text)
             kind, payload = self._conn.recv()
         except (EOFError, OSError) as exc:
+            self._lost = True
             code = self._process.exitcode if self._process else None
             raise EngineFailed(f"the engine process died (exit code {code})") from exc
         if kind != "ok":
@@ -182,6 +187,7 @@ class EngineProcess:
     def abort(self) -> None:
         # SIGKILL: the engine holds no state worth saving, and SIGTERM could be stuck behind
         # a C loop. The thread blocked in run() then gets EOF and returns.
+        self._lost = True
         if self._process is not None:
             self._process.kill()
 

@@ -255,7 +255,9 @@ _HEADERS = {
 }
 
 
-def document_operations(openapi_schema: dict[str, Any], open_paths: frozenset[str]) -> dict[str, Any]:
+def document_operations(
+    openapi_schema: dict[str, Any], open_paths: frozenset[str]
+) -> dict[str, Any]:
     """Add what middleware does to every operation: the ``X-Request-ID`` response header,
     ``Retry-After`` on 503, and the optional API key (with its 401 and 403) on every path
     but ``open_paths``."""
