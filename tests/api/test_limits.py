@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
 from app.core.config import Settings
 from app.main import create_app
@@ -68,6 +70,16 @@ def test_an_engine_that_cannot_load_makes_both_probes_503() -> None:
     assert quotes.status_code == 503
 
 
-def test_the_batch_size_limit_is_a_setting_for_the_batch_api() -> None:
-    assert Settings().max_batch_size == 32
-    assert Settings(max_batch_size=5).max_batch_size == 5
+@pytest.mark.parametrize(
+    "limits",
+    [
+        {"max_batch_size": 0},
+        {"max_in_flight": 0},
+        {"engine_processes": 0},
+        {"request_timeout_seconds": 0},
+        {"max_text_chars": 1_000_001},  # beyond spaCy's own limit
+    ],
+)
+def test_limits_that_make_no_sense_are_refused_at_start_up(limits: dict) -> None:
+    with pytest.raises(ValidationError):
+        Settings(**limits)
