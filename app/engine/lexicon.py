@@ -40,6 +40,8 @@ class Lexicon:
     """pronoun (lower case) -> (gender, number)"""
     first_names: dict[str, str]
     """given name (lower case) -> gender ``m``/``f``"""
+    organisations: frozenset[str] = frozenset()
+    """nouns that head a description of an organisation ("the ministry")"""
 
     @classmethod
     def load(cls, models_dir: Path) -> Lexicon:
@@ -61,4 +63,5 @@ class Lexicon:
         roles = {r[0]: r[2] if len(r) > 2 else r[0].rstrip(".") for r in title_rows}
         pronouns = {r[0]: (r[1], r[2]) for r in _rows(folder / "pronouns.tsv")}
         first_names = {r[0]: r[1] for r in _rows(folder / "first_names.tsv")}
-        return cls(verbs, phrases, titles, roles, pronouns, first_names)
+        organisations = frozenset(r[0] for r in _rows(folder / "organisations.tsv"))
+        return cls(verbs, phrases, titles, roles, pronouns, first_names, organisations)

@@ -66,7 +66,8 @@ class QuoteSpan:
     """Offset of the closing mark, or None when it is missing or the quotation continues."""
     paragraph: int
     """Index of the paragraph (a run of text between line breaks) holding the quotation."""
-    style: Literal["double", "single"]
+    style: Literal["double", "single", "reported"]
+    """Marks that delimit it; ``reported`` for the content of reported speech (no marks)."""
     continues: bool = False
     """True when the previous paragraph's quotation runs on into this one."""
     unbalanced: bool = False

@@ -46,10 +46,13 @@ from app.engine.types import QuoteKind
 
 Path = Literal[
     "governing", "according_to", "sentence", "colon", "dash", "continuation", "previous_paragraph",
-    "paragraph", "subject", "none",
+    "paragraph", "subject", "none", "reported",
 ]
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+NOT_SPEECH = {"thought", "stance"}
+"""Cue classes that report thought or a stance, not speech: never the cue of a quotation by
+proximity (the attributor keeps stance verbs away from quotations altogether)."""
 # How a cue verb hangs off the verb whose subject it shares: "Lavrov said and added ...",
 # "Trump tweeted, saying ...", "he went on to say ...".
 _SHARED_SUBJECT_DEPS = {"conj", "xcomp", "advcl", "pcomp"}
@@ -269,6 +272,28 @@ def speaker_of(doc: Doc, cue: CueMatch, quoted: Callable[[Token], bool] = lambda
     return subject_of(head, quoted)
 
 
+def cue_subjects(
+    doc: Doc, cues: Sequence[CueMatch], quoted: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Mentions of the sources of every cue outside quotations (``quoted``: outer character
+    ranges), quoted content or not: the people the article gives a voice."""
+    ranges = sorted(quoted)
+    starts = [a for a, _ in ranges]
+
+    def inside(tok: Token) -> bool:
+        n = bisect_right(starts, tok.idx) - 1
+        return n >= 0 and tok.idx < ranges[n][1]
+
+    out = []
+    for cue in cues:
+        if inside(doc[cue.head]):
+            continue
+        tok = speaker_of(doc, cue, inside)
+        if tok is not None and not inside(tok) and any(ch.isalpha() for ch in tok.text):
+            out.append(mention_range(doc, tok))
+    return out
+
+
 class _Context:
     """Per-document lookups shared by the rules, built once so each rule is local.
 
@@ -350,7 +375,7 @@ def _governing_cue(ctx: _Context, k: int) -> CueMatch | None:
             for child in tok.children:
                 if not (a <= child.i < b) and child.i in ctx.cue_at and child.dep_ in {"parataxis", "ccomp", "advcl", "conj", "dep"}:
                     found.append(ctx.cue_at[child.i])
-    speech = [c for c in found if c.entry.cls != "thought" and ctx.with_speaker(c) is not None]
+    speech = [c for c in found if c.entry.cls not in NOT_SPEECH and ctx.with_speaker(c) is not None]
     return speech[0] if speech else (found[0] if found else None)
 
 
@@ -359,7 +384,7 @@ def _sentence_cues(ctx: _Context, k: int) -> list[CueMatch]:
     a, b = ctx.outer[k]
     ranked: list[tuple[int, int, CueMatch]] = []
     for cue in ctx.sentence_cues(k):
-        if ctx.quoted[cue.head] or cue.entry.cls == "thought" or ctx.with_speaker(cue) is None:
+        if ctx.quoted[cue.head] or cue.entry.cls in NOT_SPEECH or ctx.with_speaker(cue) is None:
             continue
         dist = a - cue.end if cue.end <= a else cue.start - b
         # A cue right after the quotation ('"...," he said') beats one before it.
@@ -497,7 +522,7 @@ def _continuation(
     if prev is not None and spoken and ctx.quotes[prev].paragraph == before:
         return prev, None, None, "continuation"
     for c in reversed(ctx.cues_by_paragraph.get(before, [])):
-        if not ctx.quoted[c.head] and c.entry.cls != "thought":
+        if not ctx.quoted[c.head] and c.entry.cls not in NOT_SPEECH:
             tok = ctx.with_speaker(c)
             if tok is not None:
                 return None, tok, c, "previous_paragraph"
@@ -582,7 +607,7 @@ def candidates(ctx: _Context, k: int, findings: Sequence[Finding]) -> list[Candi
     if path != "none":
         add(path, cue, speaker, continued)
     for c in ctx.cues_by_paragraph.get(ctx.quotes[k].paragraph, []):
-        if not ctx.quoted[c.head] and c.entry.cls != "thought":
+        if not ctx.quoted[c.head] and c.entry.cls not in NOT_SPEECH:
             add("paragraph", c, ctx.with_speaker(c))
     embedding = _embedding_subject(ctx, k)
     if embedding is not None:
@@ -594,7 +619,7 @@ def candidates(ctx: _Context, k: int, findings: Sequence[Finding]) -> list[Candi
         add("continuation", None, None, prev)
     before = ctx.quotes[k].paragraph - 1
     for c in reversed(ctx.cues_by_paragraph.get(before, [])):
-        if not ctx.quoted[c.head] and c.entry.cls != "thought":
+        if not ctx.quoted[c.head] and c.entry.cls not in NOT_SPEECH:
             add("previous_paragraph", c, ctx.with_speaker(c))
             break
     extras = out[rules_end:]

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-QuoteKind = Literal["direct", "partial"]
+QuoteKind = Literal["direct", "partial", "indirect"]
 """``direct``: the whole reported content is inside the marks; ``partial``: a quoted
-fragment embedded in otherwise reported speech."""
+fragment embedded in otherwise reported speech; ``indirect``: the content of reported
+speech without quotation marks (returned only when asked for)."""
 
 Resolution = Literal["explicit", "pronoun", "alias", "nominal", "continuation"]
 """How the speaker was found: ``explicit`` a name in the attributing clause; ``pronoun``

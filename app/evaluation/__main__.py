@@ -66,6 +66,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument(
         "--reliability", type=Path, help="write a reliability diagram (PNG) of the confidences here"
     )
+    ap.add_argument(
+        "--indirect",
+        action="store_true",
+        help="ask for reported speech too (score it with --kinds indirect)",
+    )
     return ap.parse_args(argv)
 
 
@@ -177,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         predictions = {
             p["id"]: p
             for p in tqdm(
-                predict_articles(attributor, gold.values(), args.batch_size),
+                predict_articles(attributor, gold.values(), args.batch_size, args.indirect),
                 total=len(gold),
                 desc=f"attributing ({name})",
                 unit="article",

@@ -52,11 +52,16 @@ def prediction(article_id: str, attribution: Attribution) -> Prediction:
 
 
 def predict_articles(
-    attributor: QuoteAttributor, articles: Iterable[Mapping[str, Any]], batch_size: int = 16
+    attributor: QuoteAttributor,
+    articles: Iterable[Mapping[str, Any]],
+    batch_size: int = 16,
+    include_indirect: bool = False,
 ) -> Iterator[Prediction]:
     """Run the engine over articles (``{"id", "text", ...}``), parsed in batches, and yield
-    one prediction per article, in order."""
+    one prediction per article, in order; with ``include_indirect``, reported speech too."""
     articles = list(articles)
-    results = attributor.attribute_many((a["text"] for a in articles), batch_size=batch_size)
+    results = attributor.attribute_many(
+        (a["text"] for a in articles), batch_size=batch_size, include_indirect=include_indirect
+    )
     for article, attribution in zip(articles, results, strict=True):
         yield prediction(article["id"], attribution)

@@ -24,6 +24,7 @@ CUE_CLASSES = {
     "evaluation",
     "report",
     "thought",
+    "stance",
     "phrase",
 }
 REQUIRES_DEPS = {"prt", "dobj"}
@@ -38,6 +39,7 @@ def test_every_lexicon_file_is_loaded() -> None:
     assert {p.name for p in Path(LEXICONS).glob("*.tsv")} == {
         "cues.tsv",
         "first_names.tsv",
+        "organisations.tsv",
         "pronouns.tsv",
         "titles.tsv",
     }

@@ -157,8 +157,11 @@ class FakeAttributor:
     def __init__(self) -> None:
         self.batch_size: int | None = None
 
-    def attribute_many(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[Attribution]:
+    def attribute_many(
+        self, texts: Iterable[str], batch_size: int = 16, include_indirect: bool = False
+    ) -> Iterator[Attribution]:
         self.batch_size = batch_size
+        self.include_indirect = include_indirect
         for text in texts:
             yield ATTRIBUTION if text else Attribution()
 

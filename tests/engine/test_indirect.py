@@ -1,0 +1,94 @@
+"""Reported speech (``app.engine.indirect``): the content of attributions without quotation marks."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.engine import QuoteAttributor
+
+
+def indirect(attributor: QuoteAttributor, text: str) -> list[tuple[str, str | None, str | None]]:
+    result = attributor.attribute(text, include_indirect=True)
+    return [
+        (q.text, q.speaker.name if q.speaker else None, q.cue.text if q.cue else None)
+        for q in result.quotes
+        if q.kind == "indirect"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # X said (that) ...: the clausal complement, "that" included.
+        ("The mayor, Anne Okafor, said that the bridge would stay open all winter.",
+         [("that the bridge would stay open all winter", "Anne Okafor", "said")]),
+        ("Okafor told reporters the budget was balanced for the first time in a decade.",
+         [("the budget was balanced for the first time in a decade", "Okafor", "told")]),
+        # A postposed attribution: the clause before it.
+        ("A further round of talks will take place in May in Geneva, the minister said on Friday.",
+         [("A further round of talks will take place in May in Geneva", "the minister", "said")]),
+        # According to X: the clause it modifies, without the phrase.
+        ("Turnout fell to its lowest level since 1998, according to the electoral commission.",
+         [("Turnout fell to its lowest level since 1998", "the electoral commission", "according to")]),
+        # Organisations and places speak too.
+        ("The ministry said the new rules would take effect in March.",
+         [("the new rules would take effect in March", "The ministry", "said")]),
+        # Headline form.
+        ("Britain, France say sanctions will stay in place until the ceasefire holds",
+         [("sanctions will stay in place until the ceasefire holds", "France", "say")]),
+        # A stance or request: the to-clause.
+        ("The union urged its members to reject the offer from the board.",
+         [("to reject the offer from the board", "The union", "urged")]),
+        # No subject to attribute to (a feed that stripped the name): nothing.
+        ("In December said it built four new barracks on the islands.", []),
+        # Plain narration has no reported speech.
+        ("The council met on Tuesday and voted to close the library.", []),
+    ],
+)  # fmt: skip
+def test_reported_content_speaker_and_cue(attributor: QuoteAttributor, text: str, expected) -> None:
+    assert indirect(attributor, text) == expected
+
+
+def test_a_direct_quotation_is_not_repeated_as_reported_speech(attributor: QuoteAttributor) -> None:
+    text = '"The bridge will stay open all winter," Okafor said.'
+    result = attributor.attribute(text, include_indirect=True)
+    assert [q.kind for q in result.quotes] == ["direct"]
+
+
+def test_partial_quotation_inside_reported_speech_keeps_its_record_and_speaker(
+    attributor: QuoteAttributor,
+) -> None:
+    text = 'Okafor said the merger had brought "real savings" to the whole region this year.'
+    result = attributor.attribute(text, include_indirect=True)
+    kinds = {q.kind: q for q in result.quotes}
+    assert set(kinds) == {"partial", "indirect"}
+    assert kinds["partial"].text == "real savings"
+    assert kinds["indirect"].text.startswith("the merger had brought")
+    assert kinds["partial"].speaker.entity_id == kinds["indirect"].speaker.entity_id
+
+
+def test_it_resolves_to_the_organisation(attributor: QuoteAttributor) -> None:
+    text = (
+        "The ministry said the new rules would take effect in March.\n\n"
+        "It said the rules would cover every school in the country."
+    )
+    result = attributor.attribute(text, include_indirect=True)
+    speakers = [q.speaker for q in result.quotes]
+    assert [s.resolution for s in speakers] == ["nominal", "pronoun"]
+    assert speakers[0].entity_id == speakers[1].entity_id
+
+
+def test_without_the_option_the_answer_is_unchanged(attributor: QuoteAttributor) -> None:
+    text = 'Okafor said the budget was balanced. "We kept our promise," she added.'
+    plain = attributor.attribute(text)
+    both = attributor.attribute(text, include_indirect=True)
+    assert all(q.kind != "indirect" for q in plain.quotes)
+    assert both.quotes[: len(plain.quotes)] == plain.quotes
+    assert len(both.quotes) > len(plain.quotes)
+
+
+def test_reported_speech_is_scored_below_a_quotation(attributor: QuoteAttributor) -> None:
+    text = 'Okafor said the budget was balanced. "We kept our promise," Okafor added.'
+    result = attributor.attribute(text, include_indirect=True)
+    by_kind = {q.kind: q.confidence for q in result.quotes}
+    assert 0.0 < by_kind["indirect"] < by_kind["direct"]
