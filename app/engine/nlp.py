@@ -11,6 +11,8 @@ quotation mark never does.
 
 from __future__ import annotations
 
+from dataclasses import astuple
+
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -23,11 +25,21 @@ if not Doc.has_extension("quote_spans"):
     Doc.set_extension("quote_spans", default=None)
 
 
+def stored_quote_spans(doc: Doc) -> list[QuoteSpan] | None:
+    """The quotations ``quote_boundaries`` found in ``doc``, or None if it did not run.
+
+    They are kept as plain tuples in ``doc._.quote_spans``, so that the ``Doc`` still
+    serialises (``to_bytes``, ``DocBin``, ``nlp.pipe(n_process=...)``).
+    """
+    stored = doc._.quote_spans
+    return None if stored is None else [QuoteSpan(*fields) for fields in stored]
+
+
 @Language.component(BOUNDARY_COMPONENT)
 def quote_boundaries(doc: Doc) -> Doc:
-    """Find the quotations (stored in ``doc._.quote_spans``) and preset sentence starts."""
+    """Find the quotations (``stored_quote_spans``) and preset sentence starts."""
     spans: list[QuoteSpan] = find_quotes(doc.text)
-    doc._.quote_spans = spans
+    doc._.quote_spans = [astuple(q) for q in spans]
     closers = {q.close_mark for q in spans if q.close_mark is not None}
     for token in doc[1:]:
         prev = doc[token.i - 1]
@@ -69,4 +81,4 @@ def load_pipeline(name: str) -> Language:
     return nlp
 
 
-__all__ = ["BOUNDARY_COMPONENT", "load_pipeline", "mark_offsets", "quote_boundaries"]
+__all__ = ["BOUNDARY_COMPONENT", "load_pipeline", "mark_offsets", "quote_boundaries", "stored_quote_spans"]

@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 from app.engine import QuoteAttributor
 from app.engine.cues import find_cues
 from app.engine.features import Features, candidate_features
+from app.engine.nlp import stored_quote_spans
 from app.engine.speakers import Candidate, Finding, _Context, find_speakers, mention_range
 from app.evaluation.metrics import match_quotes, speaker_is_right
 
@@ -46,7 +47,7 @@ def article_examples(
     attributor: QuoteAttributor, doc: Doc, gold: Mapping[str, Any]
 ) -> list[QuoteExample]:
     """The examples of one parsed article with its gold annotation."""
-    spans = doc._.quote_spans or []
+    spans = stored_quote_spans(doc) or []
     if not spans:
         return []
     cues = find_cues(doc, attributor.lexicon, [(q.outer_start, q.outer_end) for q in spans])

@@ -12,9 +12,11 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from app.engine.attributor import DEFAULT_MODELS_DIR, QuoteAttributor
+from app.engine.assets import default_models_dir
+from app.engine.attributor import QuoteAttributor
 from app.engine.cues import CueMatch, find_cues
 from app.engine.lexicon import Lexicon
+from app.engine.nlp import stored_quote_spans
 from app.engine.speakers import Finding, find_speakers
 
 HERE = Path(__file__).parent
@@ -38,12 +40,12 @@ def nlp(attributor: QuoteAttributor) -> Language:
 
 @pytest.fixture(scope="session")
 def lexicon() -> Lexicon:
-    return Lexicon.load(DEFAULT_MODELS_DIR)
+    return Lexicon.load(default_models_dir())
 
 
 def cues_of(doc: Doc, lexicon: Lexicon) -> list[CueMatch]:
     """The cues of a parsed ``Doc`` outside its quotations, as the attributor finds them."""
-    quoted = [(q.outer_start, q.outer_end) for q in doc._.quote_spans or ()]
+    quoted = [(q.outer_start, q.outer_end) for q in stored_quote_spans(doc) or ()]
     return find_cues(doc, lexicon, quoted)
 
 
@@ -54,7 +56,7 @@ def findings_of(attributor: QuoteAttributor):
 
     def run(text: str) -> tuple[Doc, list[Finding]]:
         doc = attributor.nlp(text)
-        findings = find_speakers(doc, doc._.quote_spans, cues_of(doc, attributor.lexicon))
+        findings = find_speakers(doc, stored_quote_spans(doc), cues_of(doc, attributor.lexicon))
         return doc, findings
 
     return run

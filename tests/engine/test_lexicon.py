@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from app.engine.attributor import DEFAULT_MODELS_DIR
+from app.engine.assets import default_models_dir
 from app.engine.lexicon import Lexicon
 
-LEXICONS = DEFAULT_MODELS_DIR / "lexicons"
+LEXICONS = default_models_dir() / "lexicons"
 CUE_CLASSES = {
     "speech",
     "writing",
@@ -94,7 +94,7 @@ def test_pronoun_numbers_are_documented() -> None:
 
 
 def test_loaded_lexicon_splits_verbs_and_phrases() -> None:
-    lexicon = Lexicon.load(DEFAULT_MODELS_DIR)
+    lexicon = Lexicon.load(default_models_dir())
     assert len(lexicon.verbs) + len(lexicon.phrases) == len(rows("cues.tsv"))
     assert lexicon.verbs["say"].cls == "speech" and lexicon.verbs["say"].strength == 1.0
     assert lexicon.verbs["go"].requires == ("prt", "on")

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from app.engine import nlp as engine_nlp
-from app.engine.nlp import BOUNDARY_COMPONENT, load_pipeline, quote_boundaries
+from app.engine.nlp import BOUNDARY_COMPONENT, load_pipeline, quote_boundaries, stored_quote_spans
 
 BLANK = spacy.blank("en")
 
@@ -37,7 +37,7 @@ def starts_of_paragraphs(doc: Doc) -> list[bool]:
 
 
 def closing_marks(doc: Doc) -> list[Doc]:
-    closers = {q.close_mark for q in doc._.quote_spans if q.close_mark is not None}
+    closers = {q.close_mark for q in stored_quote_spans(doc) if q.close_mark is not None}
     return [t for t in doc if t.idx in closers]
 
 
@@ -72,7 +72,7 @@ def test_component_forbids_a_sentence_start_on_a_closing_mark(text: str) -> None
 
 def test_component_stores_the_quotations_on_the_doc() -> None:
     doc = preset('Okafor said "we are ready" on Monday.')
-    assert [doc.text[q.start : q.end] for q in doc._.quote_spans] == ["we are ready"]
+    assert [doc.text[q.start : q.end] for q in stored_quote_spans(doc)] == ["we are ready"]
 
 
 def test_boundary_component_runs_before_the_parser(nlp: Language) -> None:

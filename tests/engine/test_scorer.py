@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from app.engine.attributor import DEFAULT_MODELS_DIR
+from app.engine.assets import default_models_dir
 from app.engine.scorer import SCORER_FILE, SpeakerScorer
 
 
@@ -57,7 +57,7 @@ def test_calibration_table_must_pair_x_and_y() -> None:
 
 
 def test_shipped_scorer_loads_and_is_monotone() -> None:
-    path = DEFAULT_MODELS_DIR / SCORER_FILE
+    path = default_models_dir() / SCORER_FILE
     data = json.loads(path.read_text(encoding="utf-8"))
     s = SpeakerScorer.load(path)
     assert data["format"] == 1 and data["trained_on"]["sha256"]

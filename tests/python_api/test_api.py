@@ -149,15 +149,6 @@ def test_both_packages_are_typed() -> None:
 # The public API's docstrings follow one style, Google's: a summary line, then ``Args:``
 # naming every parameter and ``Returns:`` for what a function returns.
 _PUBLIC_DUNDERS = {"__init__", "__call__"}
-_LEAD_ENGINE_UNDOCUMENTED = {
-    "QuoteAttributor.__init__",
-    "QuoteAttributor.load",
-    "QuoteAttributor.attribute",
-    "QuoteAttributor.attribute_many",
-    "QuoteAttributor.attribute_doc",
-    "QuoteAttributor.model_name",
-    "QuoteAttributor.model_version",
-}
 
 
 def _public_api() -> list[tuple[str, object]]:
@@ -196,21 +187,6 @@ def _missing_sections(obj: object) -> list[str]:
     return missing
 
 
-@pytest.mark.parametrize(
-    "obj",
-    [
-        pytest.param(
-            obj,
-            id=name,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="app/engine/attributor.py (the lead's) documents it without Args:/Returns:",
-            )
-            if name in _LEAD_ENGINE_UNDOCUMENTED
-            else (),
-        )
-        for name, obj in _public_api()
-    ],
-)
+@pytest.mark.parametrize("obj", [pytest.param(obj, id=name) for name, obj in _public_api()])
 def test_public_api_has_google_style_docstrings(obj: object) -> None:
     assert _missing_sections(obj) == []

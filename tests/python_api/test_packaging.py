@@ -217,13 +217,6 @@ def test_the_installed_wheel_finds_its_own_lexicons_and_factories(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="engine: QuoteAttributor.load() defaults to DEFAULT_MODELS_DIR, a path next to the "
-    "source tree (app/engine/attributor.py) that a wheel install does not have; "
-    "app.engine.default_models_dir() finds the installed copy",
-)
 def test_the_engines_own_default_finds_the_lexicons_in_a_wheel(wheel_env, tmp_path: Path) -> None:
     _, python = wheel_env
 
