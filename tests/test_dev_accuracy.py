@@ -32,9 +32,14 @@ def dev_scores(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> di
     client = shared_file("eval", "predict_http.py")
     scorer = shared_file("eval", "score.py")
     pred: Path = tmp_path_factory.mktemp("dev") / "pred.jsonl"
-    subprocess.run([sys.executable, str(client), str(gold), str(pred), "--url", live_server], check=True)
+    subprocess.run(
+        [sys.executable, str(client), str(gold), str(pred), "--url", live_server], check=True
+    )
     done = subprocess.run(
-        [sys.executable, str(scorer), str(gold), str(pred)], check=True, capture_output=True, text=True
+        [sys.executable, str(scorer), str(gold), str(pred)],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(done.stdout)
 
@@ -51,3 +56,35 @@ def test_dev_accuracy_floor(dev_scores, metric):
 @pytest.mark.parametrize("metric", sorted(CEILINGS))
 def test_dev_calibration_ceiling(dev_scores, metric):
     assert dev_scores[metric] <= CEILINGS[metric], f"{metric} rose to {dev_scores[metric]}"
+
+
+# Reported speech (include_indirect), scored on the indirect split with --kinds indirect.
+# Measured 2026-11-29: indirect attribution F1 0.413 (GenderGapTracker finds about 22% of
+# these contents at the scorer's threshold); the target of 0.50 is not reached yet.
+INDIRECT_FLOORS = {"quote_f1": 0.44, "attr_f1": 0.39}
+
+
+@pytest.fixture(scope="module")
+def indirect_scores(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    gold = shared_file("data", "polnear", "polnear_indirect-dev.jsonl")
+    client = shared_file("eval", "predict_http.py")
+    scorer = shared_file("eval", "score.py")
+    pred: Path = tmp_path_factory.mktemp("indirect") / "pred.jsonl"
+    subprocess.run(
+        [sys.executable, str(client), str(gold), str(pred), "--url", live_server, "--indirect"],
+        check=True,
+    )
+    done = subprocess.run(
+        [sys.executable, str(scorer), str(gold), str(pred), "--kinds", "indirect"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("metric", sorted(INDIRECT_FLOORS))
+def test_indirect_accuracy_floor(indirect_scores, metric):
+    assert indirect_scores[metric] >= INDIRECT_FLOORS[metric], (
+        f"{metric} fell to {indirect_scores[metric]}"
+    )

@@ -42,7 +42,12 @@ def test_exactly_four_quotations_in_text_order(seed):
 def test_kinds_cues_and_speakers(seed):
     _, body = seed
     q1, q2, q3, q4 = body["quotes"]
-    assert (q1["kind"], q2["kind"], q3["kind"], q4["kind"]) == ("partial", "direct", "direct", "direct")
+    assert (q1["kind"], q2["kind"], q3["kind"], q4["kind"]) == (
+        "partial",
+        "direct",
+        "direct",
+        "direct",
+    )
     assert (q1["cue"]["text"], q2["cue"]["text"], q3["cue"]["text"]) == ("said", "told", "said")
     assert q2["cue"]["lemma"] == "tell"
     assert q1["speaker"]["name"] in {"Lavrov", "Russia"}
@@ -78,3 +83,32 @@ def test_speaker_list_holds_lavrov_and_kono_with_their_quotes(seed):
             assert text[m["start"] : m["end"]] == m["text"]
     ids = {s["id"] for s in body["speakers"]}
     assert all(q["speaker"]["id"] in ids for q in body["quotes"])
+
+
+@pytest.fixture(scope="module")
+def seed_with_indirect(live_server: str) -> tuple[str, dict]:
+    text = shared_file("examples", "lavrov-kono.txt").read_text(encoding="utf-8")
+    response = httpx.post(
+        f"{live_server}/v1/quotes", json={"text": text, "include_indirect": True}, timeout=60
+    )
+    assert response.status_code == 200, response.text
+    return text, response.json()
+
+
+def test_reported_speech_adds_to_the_quotations_without_changing_them(seed, seed_with_indirect):
+    _, plain = seed
+    text, body = seed_with_indirect
+    quote_marked = [q for q in body["quotes"] if q["kind"] != "indirect"]
+    assert quote_marked == plain["quotes"]
+    indirect = {q["text"][:40]: q for q in body["quotes"] if q["kind"] == "indirect"}
+    meeting = next(q for k, q in indirect.items() if k.startswith("A further meeting between"))
+    assert meeting["text"].endswith("in Tokyo")
+    assert meeting["speaker"]["name"] == "Lavrov"
+    assert meeting["cue"]["text"] == "said"
+    negotiations = next(
+        q for k, q in indirect.items() if k.startswith("negotiations should be based on a 1956")
+    )
+    assert negotiations["speaker"]["name"] == "Moscow"
+    for q in body["quotes"]:
+        assert text[q["start"] : q["end"]] == q["text"]
+        assert 0.0 <= q["confidence"] <= 1.0

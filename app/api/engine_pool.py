@@ -58,7 +58,7 @@ class Engine(Protocol):
     @property
     def model_version(self) -> str: ...
 
-    def attribute(self, text: str) -> Attribution: ...
+    def attribute(self, text: str, include_indirect: bool = False) -> Attribution: ...
 
 
 class EngineUnavailable(Exception):
@@ -89,7 +89,7 @@ class _Slot(Protocol):
 
     def start(self) -> float: ...
 
-    def run(self, text: str) -> Attribution: ...
+    def run(self, text: str, include_indirect: bool = False) -> Attribution: ...
 
     def abort(self) -> None: ...
 
@@ -115,11 +115,11 @@ def _engine_process_main(conn: Connection, model: str, models_dir: str) -> None:
     conn.send(("ready", (engine.model_name, engine.model_version)))
     while True:
         try:
-            text = conn.recv()
+            text, include_indirect = conn.recv()
         except (EOFError, OSError):
             return  # the worker closed the pipe, or died
         try:
-            result = engine.attribute(text)
+            result = engine.attribute(text, include_indirect=include_indirect)
         except Exception:
             conn.send(("error", traceback.format_exc()))
         else:
@@ -171,10 +171,10 @@ class EngineProcess:
         self.model_name, self.model_version = payload
         return time.perf_counter() - began
 
-    def run(self, text: str) -> Attribution:
+    def run(self, text: str, include_indirect: bool = False) -> Attribution:
         assert self._conn is not None, "start() first"
         try:
-            self._conn.send(text)
+            self._conn.send((text, include_indirect))
             kind, payload = self._conn.recv()
         except (EOFError, OSError) as exc:
             self._lost = True
@@ -217,8 +217,8 @@ class EngineThread:
     def start(self) -> float:
         return 0.0  # handed in loaded; warming it is its owner's business
 
-    def run(self, text: str) -> Attribution:
-        return self._engine.attribute(text)
+    def run(self, text: str, include_indirect: bool = False) -> Attribution:
+        return self._engine.attribute(text, include_indirect=include_indirect)
 
     def abort(self) -> None:
         pass
@@ -322,7 +322,7 @@ class EnginePool:
         )
         self._threads.shutdown(wait=False, cancel_futures=True)
 
-    async def attribute(self, text: str) -> Attribution:
+    async def attribute(self, text: str, include_indirect: bool = False) -> Attribution:
         """The engine's attribution of ``text``, within the pool's limits.
 
         Raises ``EngineUnavailable`` (503), ``EngineTimeout`` (503) or ``EngineFailed`` (500).
@@ -341,7 +341,7 @@ class EnginePool:
         self._admitted += 1
         try:
             slot = await self._acquire(deadline)
-            future = loop.run_in_executor(self._threads, self._run, slot, text)
+            future = loop.run_in_executor(self._threads, self._run, slot, text, include_indirect)
             # The slot comes back when the work really ends, not when the client is answered.
             future.add_done_callback(lambda done: self._release(slot, done))
             try:
@@ -364,11 +364,11 @@ class EnginePool:
         finally:
             self._admitted -= 1
 
-    def _run(self, slot: _Slot, text: str) -> Attribution:
+    def _run(self, slot: _Slot, text: str, include_indirect: bool = False) -> Attribution:
         metrics.ENGINE_BUSY.inc()
         began = time.perf_counter()
         try:
-            return slot.run(text)
+            return slot.run(text, include_indirect)
         finally:
             metrics.ENGINE_DURATION.observe(time.perf_counter() - began)
             metrics.ENGINE_BUSY.dec()

@@ -97,6 +97,13 @@ class QuoteRequest(BaseModel):
         "in the response still indexes the submitted text.",
         examples=[EXAMPLE_TEXT],
     )
+    include_indirect: bool = Field(
+        False,
+        description="Also return reported speech without quotation marks (quotes of kind "
+        "`indirect`: the reported clause of `X said (that) ...`, of a postposed `..., X "
+        "said.`, of `according to X`), after the quote-marked quotations, whose records "
+        "are the same as without this option.",
+    )
 
     @field_validator("text", mode="before")
     @classmethod
@@ -146,13 +153,17 @@ class CueOut(BaseModel):
 
 
 class QuoteOut(BaseModel):
-    id: str = Field(description="The quotation's id (`q1`, `q2`, ... in text order).")
+    id: str = Field(
+        description="The quotation's id: `q1`, `q2`, ... in text order, quote-marked "
+        "quotations first, then (with `include_indirect`) reported speech in text order."
+    )
     text: str = Field(description="The quoted words, without the quotation marks.")
     start: int = Field(ge=0, description=f"Start of the quoted words. {OFFSETS}")
     end: int = Field(ge=0, description=f"End of the quoted words (exclusive). {OFFSETS}")
-    kind: Literal["direct", "partial"] = Field(
+    kind: Literal["direct", "partial", "indirect"] = Field(
         description="`direct`: the whole reported content is inside the marks; `partial`: a "
-        "quoted fragment embedded in otherwise reported speech."
+        "quoted fragment embedded in otherwise reported speech; `indirect`: the content of "
+        "reported speech without quotation marks (only with `include_indirect`)."
     )
     speaker: SpeakerRefOut | None = Field(
         description="Who said it, or null when no speaker could be found."

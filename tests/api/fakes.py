@@ -44,6 +44,6 @@ class FakeAttributor:
         self._attribute = attribute
         self.texts: list[str] = []
 
-    def attribute(self, text: str) -> Attribution:
+    def attribute(self, text: str, include_indirect: bool = False) -> Attribution:
         self.texts.append(text)
         return self._attribute(text)

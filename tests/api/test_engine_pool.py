@@ -25,7 +25,7 @@ class GatedEngine(FakeAttributor):
         self.gate = threading.Event()
         self.finished = 0
 
-    def attribute(self, text: str) -> Attribution:
+    def attribute(self, text: str, include_indirect: bool = False) -> Attribution:
         self.texts.append(text)
         self.gate.wait(timeout=10)
         self.finished += 1

@@ -39,6 +39,14 @@ REQUEST_EXAMPLES = {
         summary="No quotations: empty lists",
         value={"text": "The central bank left interest rates unchanged on Thursday."},
     ),
+    "indirect": Example(
+        summary="Reported speech too (include_indirect)",
+        value={
+            "text": "A further meeting will take place in May in Tokyo, the minister said "
+            'on Friday. "We are not there yet," she added.',
+            "include_indirect": True,
+        },
+    ),
 }
 
 
@@ -93,7 +101,7 @@ async def attribute_quotes(
             ]
         )
     try:
-        result = await engine.attribute(body.text)
+        result = await engine.attribute(body.text, include_indirect=body.include_indirect)
     except EngineUnavailable as exc:
         raise HTTPException(503, exc.detail, {"Retry-After": str(exc.retry_after)}) from None
     except EngineTimeout as exc:

@@ -177,3 +177,16 @@ def test_json_content_types_are_accepted(empty_client: TestClient, content_type:
     )
 
     assert response.status_code == 200
+
+
+def test_include_indirect_is_off_unless_asked(empty_client) -> None:
+    schema = empty_client.get("/openapi.json").json()
+    field = schema["components"]["schemas"]["QuoteRequest"]["properties"]["include_indirect"]
+    assert field["default"] is False
+    assert "indirect" in schema["components"]["schemas"]["QuoteOut"]["properties"]["kind"]["enum"]
+
+
+def test_include_indirect_must_be_a_boolean(empty_client) -> None:
+    response = empty_client.post("/v1/quotes", json={"text": "Hello.", "include_indirect": [1]})
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
