@@ -141,23 +141,33 @@ def find_reported(
     tokens and attributed from outside the marks is a direct quotation, found already.
     """
     found: list[ReportedContent] = []
-    taken: set[int] = set()
+    # Running counts, so each content is checked in constant time (a paragraph can hold
+    # thousands of cues whose contents each span most of it).
+    words = [0]
+    quoted_words = [0]
+    for tok in doc:
+        words.append(words[-1] + (not tok.is_space))
+        quoted_words.append(quoted_words[-1] + (not tok.is_space and bool(quoted[tok.i])))
+    taken: list[tuple[int, int]] = []  # sorted, disjoint token ranges already reported
     for cue in cues:
         span = _content_of(doc, cue)
         if span is None:
             continue
         start, end = _trim(doc, *span)
-        tokens = [i for i in range(start, end) if not doc[i].is_space]
-        if len(tokens) < 3:
+        n = words[end] - words[start]
+        if n < 3:
             continue
         # A quoted content attributed from outside the marks is the direct quotation itself;
         # reported speech inside a quotation ("Kerry said that ...") is its own attribution.
-        inside = sum(quoted[i] for i in tokens)
-        if (not quoted[cue.head] and inside * 2 >= len(tokens)) or any(i in taken for i in tokens):
+        inside = quoted_words[end] - quoted_words[start]
+        if not quoted[cue.head] and inside * 2 >= n:
             continue
         # One content per stretch of text: nested attributions ("X said Y claimed Z") keep
         # the outer one, which cost fewer false contents than it gained on PolNeAR train.
-        taken.update(tokens)
+        at = bisect_right(taken, (start, end))
+        if (at and taken[at - 1][1] > start) or (at < len(taken) and taken[at][0] < end):
+            continue
+        taken.insert(at, (start, end))
         found.append(ReportedContent(start, end, cue))
     found.sort(key=lambda r: r.start)
     return found

@@ -327,6 +327,7 @@ class _Context:
         for c in self.cues:
             self.cues_by_sent.setdefault(self.sent_of[c.head], []).append(c)
             self.cues_by_paragraph.setdefault(self.paragraph_of[c.head], []).append(c)
+        self._speakers: dict[int, Token | None] = {}
         self.paragraph_tokens: dict[int, list[int]] = {}
         for tok in doc:
             self.paragraph_tokens.setdefault(self.paragraph_of[tok.i], []).append(tok.i)
@@ -340,10 +341,13 @@ class _Context:
         return [c for n in self.sentences(k) for c in self.cues_by_sent.get(n, [])]
 
     def with_speaker(self, cue: CueMatch) -> Token | None:
-        tok = speaker_of(self.doc, cue, lambda t: self.quoted[t.i])
-        if tok is None or self.quoted[tok.i] or not any(ch.isalpha() for ch in tok.text):
-            return None
-        return tok
+        """The cue's speaker outside every quotation, or None (computed once per cue)."""
+        if cue.head not in self._speakers:
+            tok = speaker_of(self.doc, cue, lambda t: self.quoted[t.i])
+            if tok is not None and (self.quoted[tok.i] or not any(ch.isalpha() for ch in tok.text)):
+                tok = None
+            self._speakers[cue.head] = tok
+        return self._speakers[cue.head]
 
 
 def _governing_cue(ctx: _Context, k: int) -> CueMatch | None:
@@ -379,17 +383,39 @@ def _governing_cue(ctx: _Context, k: int) -> CueMatch | None:
     return speech[0] if speech else (found[0] if found else None)
 
 
-def _sentence_cues(ctx: _Context, k: int) -> list[CueMatch]:
-    """Cues with a speaker in the quotation's sentences, nearest first."""
+def _nearest(
+    cues: Sequence[CueMatch], a: int, b: int, limit: int, accept: Callable[[CueMatch], bool]
+) -> list[CueMatch]:
+    """Up to ``limit`` accepted cues nearest the token range ``[a, b)``, nearest first.
+
+    ``cues`` are in text order. A cue right after the range ('"...," he said') beats one
+    as far before it. Walks outwards from the range, so a sentence of a thousand cues costs
+    no more than a short one.
+    """
+    starts = [c.start for c in cues]
+    right = bisect_right(starts, a)
+    left = right - 1
+    out: list[CueMatch] = []
+    while len(out) < limit and (left >= 0 or right < len(cues)):
+        lkey = (a - cues[left].end) * 2 + 1 if left >= 0 else None
+        rkey = (cues[right].start - b) * 2 if right < len(cues) else None
+        if rkey is None or (lkey is not None and lkey < rkey):
+            cue, left = cues[left], left - 1
+        else:
+            cue, right = cues[right], right + 1
+        if accept(cue):
+            out.append(cue)
+    return out
+
+
+def _sentence_cues(ctx: _Context, k: int, limit: int) -> list[CueMatch]:
+    """The ``limit`` cues with a speaker nearest the quotation, in its sentences."""
     a, b = ctx.outer[k]
-    ranked: list[tuple[int, int, CueMatch]] = []
-    for cue in ctx.sentence_cues(k):
-        if ctx.quoted[cue.head] or cue.entry.cls in NOT_SPEECH or ctx.with_speaker(cue) is None:
-            continue
-        dist = a - cue.end if cue.end <= a else cue.start - b
-        # A cue right after the quotation ('"...," he said') beats one before it.
-        ranked.append((dist * 2 + (1 if cue.end <= a else 0), cue.start, cue))
-    return [cue for _, _, cue in sorted(ranked, key=lambda r: r[:2])]
+
+    def usable(cue: CueMatch) -> bool:
+        return not ctx.quoted[cue.head] and cue.entry.cls not in NOT_SPEECH and ctx.with_speaker(cue) is not None
+
+    return _nearest(ctx.sentence_cues(k), a, b, limit, usable)
 
 
 def _according_to(ctx: _Context, k: int) -> CueMatch | None:
@@ -593,7 +619,7 @@ def candidates(ctx: _Context, k: int, findings: Sequence[Finding]) -> list[Candi
     according = _according_to(ctx, k)
     if according is not None:
         add("according_to", according, ctx.with_speaker(according))
-    for near in _sentence_cues(ctx, k):
+    for near in _sentence_cues(ctx, k, _NEAREST_CUES):
         add("sentence", near, ctx.with_speaker(near))
     colon_cue, colon_name = _colon_intro(ctx, k)
     if colon_cue is not None:
@@ -606,9 +632,17 @@ def candidates(ctx: _Context, k: int, findings: Sequence[Finding]) -> list[Candi
     continued, speaker, cue, path = _continuation(ctx, k, findings)
     if path != "none":
         add(path, cue, speaker, continued)
-    for c in ctx.cues_by_paragraph.get(ctx.quotes[k].paragraph, []):
-        if not ctx.quoted[c.head] and c.entry.cls not in NOT_SPEECH:
-            add("paragraph", c, ctx.with_speaker(c))
+    # The paragraph's cues: the first with a speaker (the rules' choice), then the nearest
+    # few. Not all of them: a paragraph of a thousand quotations would make it quadratic.
+    a, b = ctx.outer[k]
+    in_paragraph = ctx.cues_by_paragraph.get(ctx.quotes[k].paragraph, [])
+
+    def usable(c: CueMatch) -> bool:
+        return not ctx.quoted[c.head] and c.entry.cls not in NOT_SPEECH
+
+    first = next((c for c in in_paragraph if usable(c) and ctx.with_speaker(c) is not None), None)
+    for c in ([first] if first is not None else []) + _nearest(in_paragraph, a, b, _NEAREST_CUES, usable):
+        add("paragraph", c, ctx.with_speaker(c))
     embedding = _embedding_subject(ctx, k)
     if embedding is not None:
         add("subject", None, embedding)
@@ -624,6 +658,11 @@ def candidates(ctx: _Context, k: int, findings: Sequence[Finding]) -> list[Candi
             break
     extras = out[rules_end:]
     return out[:rules_end] + [Candidate("none", None, None)] + extras
+
+
+_NEAREST_CUES = 3
+"""How many of the nearest cues of a sentence or paragraph become candidates: enough for
+any real attribution, and no quadratic work on a paragraph of a thousand quotations."""
 
 
 def rule_choice(
