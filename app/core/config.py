@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         2_000_000, gt=0, description="Largest request body accepted, in bytes (413 beyond)."
     )
+    max_word_chars: int = Field(
+        1_000,
+        gt=0,
+        description="Longest run of characters without whitespace accepted (422 beyond): "
+        "spaCy's tokenizer takes time growing with the square of a word's length, and no "
+        "news copy has a word of a thousand characters.",
+    )
     log_level: str = Field("INFO", description="Python logging level name.")
 
     # Where and how the server runs (read by ``python -m app.server``, the container's CMD).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from email.message import Message
 from typing import Annotated
 
@@ -29,6 +30,8 @@ from app.core import metrics
 from app.engine.types import Cue, Mention, Quote, Speaker, SpeakerRef
 
 router = APIRouter(prefix="/v1", tags=["quotes"])
+
+_WORD_RUN = re.compile(r"\S+")
 
 REQUEST_EXAMPLES = {
     "article": Example(
@@ -97,6 +100,18 @@ async def attribute_quotes(
                     "msg": f"Text should have at most {settings.max_text_chars} characters "
                     f"(got {len(body.text)})",
                     "type": "string_too_long",
+                }
+            ]
+        )
+    longest = max((len(run) for run in _WORD_RUN.findall(body.text)), default=0)
+    if longest > settings.max_word_chars:
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ("body", "text"),
+                    "msg": f"Text should have no run of more than {settings.max_word_chars} "
+                    f"characters without whitespace (got one of {longest})",
+                    "type": "word_too_long",
                 }
             ]
         )

@@ -190,3 +190,12 @@ def test_include_indirect_must_be_a_boolean(empty_client) -> None:
     response = empty_client.post("/v1/quotes", json={"text": "Hello.", "include_indirect": [1]})
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_an_endless_word_is_refused_with_a_clear_422(make_client: MakeClient) -> None:
+    client = make_client(max_word_chars=50)
+    response = client.post("/v1/quotes", json={"text": "Fine words. " + "😀" * 51})
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["errors"][0]["type"] == "word_too_long"
+    assert "51" in problem["detail"]
