@@ -26,22 +26,30 @@ FLOORS = {"quote_f1": 0.93, "speaker_acc_on_matched": 0.89, "attr_f1": 0.84}
 CEILINGS = {"ece": 0.05}
 
 
-@pytest.fixture(scope="module")
-def dev_scores(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    gold = shared_file("data", "polnear", "polnear_quoted-dev.jsonl")
+def reference_scores(live_server: str, folder: Path, split: str, *options: str) -> dict:
+    """Post a dev split to the live service with the reference client, score it with the
+    reference scorer; ``options`` go to both (``--indirect`` / ``--kinds indirect``)."""
+    gold = shared_file("data", "polnear", f"polnear_{split}-dev.jsonl")
     client = shared_file("eval", "predict_http.py")
     scorer = shared_file("eval", "score.py")
-    pred: Path = tmp_path_factory.mktemp("dev") / "pred.jsonl"
+    pred = folder / "pred.jsonl"
+    ask = [o for o in options if o == "--indirect"]
     subprocess.run(
-        [sys.executable, str(client), str(gold), str(pred), "--url", live_server], check=True
+        [sys.executable, str(client), str(gold), str(pred), "--url", live_server, *ask], check=True
     )
+    kinds = ["--kinds", "indirect"] if ask else []
     done = subprocess.run(
-        [sys.executable, str(scorer), str(gold), str(pred)],
+        [sys.executable, str(scorer), str(gold), str(pred), *kinds],
         check=True,
         capture_output=True,
         text=True,
     )
     return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def dev_scores(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return reference_scores(live_server, tmp_path_factory.mktemp("dev"), "quoted")
 
 
 def test_every_dev_article_answered(dev_scores):
@@ -66,21 +74,9 @@ INDIRECT_FLOORS = {"quote_f1": 0.44, "attr_f1": 0.39}
 
 @pytest.fixture(scope="module")
 def indirect_scores(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    gold = shared_file("data", "polnear", "polnear_indirect-dev.jsonl")
-    client = shared_file("eval", "predict_http.py")
-    scorer = shared_file("eval", "score.py")
-    pred: Path = tmp_path_factory.mktemp("indirect") / "pred.jsonl"
-    subprocess.run(
-        [sys.executable, str(client), str(gold), str(pred), "--url", live_server, "--indirect"],
-        check=True,
+    return reference_scores(
+        live_server, tmp_path_factory.mktemp("indirect"), "indirect", "--indirect"
     )
-    done = subprocess.run(
-        [sys.executable, str(scorer), str(gold), str(pred), "--kinds", "indirect"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(done.stdout)
 
 
 @pytest.mark.parametrize("metric", sorted(INDIRECT_FLOORS))
