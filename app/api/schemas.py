@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic_core import PydanticCustomError
 
 OFFSETS = (
@@ -97,7 +97,7 @@ class QuoteRequest(BaseModel):
         "in the response still indexes the submitted text.",
         examples=[EXAMPLE_TEXT],
     )
-    include_indirect: bool = Field(
+    include_indirect: StrictBool = Field(
         False,
         description="Also return reported speech without quotation marks (quotes of kind "
         "`indirect`: the reported clause of `X said (that) ...`, of a postposed `..., X "

@@ -131,7 +131,10 @@ def test_the_toggle_works_against_the_service_as_it_is(page: Any, seed_text: str
     assert response.status == 200
     body = response.json()
     indirect = [q["id"] for q in body["quotes"] if q["kind"] == "indirect"]
-    assert highlighted(page) == [q["id"] for q in body["quotes"]]
+    # The page draws in text order (an enclosing quotation before what it encloses); the
+    # API lists quote-marked quotations first, then reported speech.
+    in_text_order = sorted(body["quotes"], key=lambda q: (q["start"], -q["end"]))
+    assert highlighted(page) == [q["id"] for q in in_text_order]
     assert (
         page.eval_on_selector_all(
             "#article-view mark.kind-indirect[tabindex='0']",
