@@ -8,7 +8,9 @@ Pareti 2015's PARC attribution relations, the scheme PolNeAR follows):
   it the complement of ``said``, or hangs ``said`` off that clause (parataxis): either way
   the content is the clause without the attribution.
 - ``..., according to X.``: the clause the phrase modifies, without the phrase.
-- Headlines: ``Russia, Japan say differences remain ...`` is the first form.
+- Headlines: ``Russia, Japan say differences remain ...`` is the first form; a headline
+  that names its source before a colon (``Poll: Wealthy voters abandon ...``) reports
+  what follows the colon.
 
 A content that is itself a quotation (``"...," he said``) is the direct quotation already
 found and is not repeated; a content that only contains a quoted fragment is returned, and
@@ -231,4 +233,51 @@ def reported_findings(
                 mention_range(doc, speaker),
             )
         )
+    taken = [(f.quote.start, f.quote.end) for f in out]
+    for start, end, name in _headline_colons(doc, quoted, starts):
+        a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+        if any(x < b and a < y for x, y in taken):
+            continue
+        paragraph = max(bisect_right(starts, a) - 1, 0)
+        span = QuoteSpan(a, b, None, None, paragraph, "reported", outer_start=a, outer_end=b)
+        out.append(Finding(span, "indirect", "headline", None, name))
+    out.sort(key=lambda f: f.quote.start)
+    return out
+
+
+def _headline_colons(
+    doc: Doc, quoted: Sequence[bool], starts: Sequence[int]
+) -> list[tuple[int, int, tuple[int, int]]]:
+    """Headline attribution by colon: "Poll: Wealthy Voters Abandon ...", "Trump: ...".
+
+    A paragraph that opens with a short name (one to four capitalised words) and a colon
+    reports what follows, when that is not itself a quotation (which the quotation step
+    attributes). Returns (content start, content end, speaker token range).
+    """
+    out = []
+    for i, tok in enumerate(doc):
+        if tok.text != ":" or quoted[i]:
+            continue
+        paragraph_start = starts[max(bisect_right(starts, tok.idx) - 1, 0)]
+        first = i
+        while first > 0 and doc[first - 1].idx >= paragraph_start:
+            first -= 1
+        words = [t for t in doc[first:i] if not t.is_punct and not t.is_space]
+        if not 1 <= len(words) <= 4 or not all(t.is_title or t.is_upper for t in words):
+            continue
+        # A source is a name or an institution ("Trump:", "Poll:"), not a label with a verb
+        # ("First Published:", "You are here:").
+        if any(t.pos_ in {"VERB", "AUX", "PRON"} for t in words):
+            continue
+        end = i + 1
+        while end < len(doc) and "\n" not in doc[end].text:
+            end += 1
+        a, b = _trim(doc, i + 1, end)
+        n = sum(1 for t in doc[a:b] if not t.is_space)
+        if n < 3 or sum(quoted[k] for k in range(a, b)) * 2 >= n:
+            continue
+        dates = sum(t.ent_type_ in {"DATE", "TIME", "CARDINAL"} or t.is_digit or t.is_punct for t in doc[a:b])
+        if dates * 2 >= n:
+            continue  # "First Published: Fri, May 10 2019": a dateline, not a report
+        out.append((a, b, (first, i)))
     return out

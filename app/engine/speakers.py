@@ -46,7 +46,7 @@ from app.engine.types import QuoteKind
 
 Path = Literal[
     "governing", "according_to", "sentence", "colon", "dash", "continuation", "previous_paragraph",
-    "paragraph", "subject", "none", "reported",
+    "paragraph", "subject", "none", "reported", "headline",
 ]
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}

@@ -92,3 +92,18 @@ def test_reported_speech_is_scored_below_a_quotation(attributor: QuoteAttributor
     result = attributor.attribute(text, include_indirect=True)
     by_kind = {q.kind: q.confidence for q in result.quotes}
     assert 0.0 < by_kind["indirect"] < by_kind["direct"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Poll: Wealthy Voters Abandon Republican Party for the Democrats\n\nThe poll was taken in May.",
+         [("Wealthy Voters Abandon Republican Party for the Democrats", "Poll", None)]),
+        # A quotation after the colon is the quotation step's, not reported speech.
+        ('Okafor: "We will not back down"\n\nThe talks resume on Monday.', []),
+        # A colon inside a sentence is no headline attribution.
+        ("The plan has three parts: taxes, schools and roads.", []),
+    ],
+)  # fmt: skip
+def test_headline_names_its_source_before_a_colon(attributor: QuoteAttributor, text: str, expected) -> None:
+    assert indirect(attributor, text) == expected
