@@ -19,7 +19,9 @@ ASSETS = "/docs-assets"
 
 def add_docs(app: FastAPI) -> None:
     """Serve /docs and /redoc from local assets (the app must be built with docs_url=None)."""
-    app.mount(ASSETS, StaticFiles(directory=str(files("fastapi_offline") / "static")), name="docs-assets")
+    app.mount(
+        ASSETS, StaticFiles(directory=str(files("fastapi_offline") / "static")), name="docs-assets"
+    )
     openapi_url = app.openapi_url or "/openapi.json"
 
     @app.get("/docs", include_in_schema=False)

@@ -42,7 +42,9 @@ def _speech_only(findings: list[Finding]) -> list[Finding]:
             new_index[k] = len(kept)
             kept.append(f)
     return [
-        replace(f, continued_from=new_index[f.continued_from]) if f.continued_from is not None else f
+        replace(f, continued_from=new_index[f.continued_from])
+        if f.continued_from is not None
+        else f
         for f in kept
     ]
 
@@ -181,7 +183,12 @@ class QuoteAttributor:
                 while source.mention is None and source.continued_from is not None:
                     source = findings[source.continued_from]
                 assert source.mention is not None
-                ref = SpeakerRef(sid, entity_name(doc, entities[link.entity]), mention(*source.mention), link.resolution)
+                ref = SpeakerRef(
+                    sid,
+                    entity_name(doc, entities[link.entity]),
+                    mention(*source.mention),
+                    link.resolution,
+                )
             cue = None
             if f.cue is not None:
                 span = doc[f.cue.start : f.cue.end]
@@ -193,11 +200,18 @@ class QuoteAttributor:
                 p = confidence.score(f, link.resolution if link else None, text)
             if f.continued_from is not None:
                 # A continuation is never surer than the quotation whose speaker it continues.
-                p = min(p, round(quotes[f.continued_from].confidence * confidence.CONTINUATION_DECAY, 3))
+                p = min(
+                    p, round(quotes[f.continued_from].confidence * confidence.CONTINUATION_DECAY, 3)
+                )
             quotes.append(Quote(qid, text[q.start : q.end], q.start, q.end, f.kind, ref, cue, p))
         speakers = tuple(
-            Speaker(sid, entity_name(doc, entities[e]), entities[e].label,
-                    tuple(mention(a, b) for a, b in entities[e].mentions), tuple(quote_ids[e]))
+            Speaker(
+                sid,
+                entity_name(doc, entities[e]),
+                entities[e].label,
+                tuple(mention(a, b) for a, b in entities[e].mentions),
+                tuple(quote_ids[e]),
+            )
             for e, sid in speaker_ids.items()
         )
         return Attribution(tuple(quotes), speakers, self._meta())

@@ -37,11 +37,41 @@ NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 _GROUP_LABELS = {"ORG", "GPE", "NORP"}
 # Nouns that denote people by role; with "the" they refer back to someone named before.
 _PERSON_NOUNS = {
-    "official", "source", "aide", "adviser", "advisor", "spokesman", "spokeswoman", "spokesperson",
-    "lawyer", "attorney", "candidate", "nominee", "diplomat", "lawmaker", "man", "woman",
-    "businessman", "businesswoman", "campaign", "statement", "billionaire", "mogul", "democrat",
-    "republican", "counterpart", "chief", "manager", "strategist", "pollster",
-    "expert", "professor", "author", "host", "anchor", "reporter",
+    "official",
+    "source",
+    "aide",
+    "adviser",
+    "advisor",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "lawyer",
+    "attorney",
+    "candidate",
+    "nominee",
+    "diplomat",
+    "lawmaker",
+    "man",
+    "woman",
+    "businessman",
+    "businesswoman",
+    "campaign",
+    "statement",
+    "billionaire",
+    "mogul",
+    "democrat",
+    "republican",
+    "counterpart",
+    "chief",
+    "manager",
+    "strategist",
+    "pollster",
+    "expert",
+    "professor",
+    "author",
+    "host",
+    "anchor",
+    "reporter",
 }
 _PARAGRAPH_WINDOW = 3
 
@@ -87,7 +117,9 @@ class Link:
     resolution: Resolution
 
 
-def _name_words(doc: Doc, start: int, end: int, lexicon: Lexicon) -> tuple[tuple[str, ...], set[str], str | None]:
+def _name_words(
+    doc: Doc, start: int, end: int, lexicon: Lexicon
+) -> tuple[tuple[str, ...], set[str], str | None]:
     """Words of the name inside a mention, the title words before it, and the gender they tell."""
     words: list[str] = []
     roles: set[str] = set()
@@ -160,7 +192,10 @@ class _Resolver:
         person = {"PERSON"}
         # Only PERSON vs place/group disagreements block a merge: the small model flips
         # surnames between PERSON and ORG freely, but "Washington" the city is no person.
-        return not ((label == "GPE" and ent.labels.keys() <= person) or (label == "PERSON" and ent.labels.keys() <= {"GPE"}))
+        return not (
+            (label == "GPE" and ent.labels.keys() <= person)
+            or (label == "PERSON" and ent.labels.keys() <= {"GPE"})
+        )
 
     def _match_full(self, words: tuple[str, ...], label: str) -> int | None:
         lower = [w.lower() for w in words]
@@ -179,7 +214,9 @@ class _Resolver:
         low = word.lower()
         best: tuple[int, int] | None = None  # (distance rank, index)
         for idx, ent in enumerate(self.entities):
-            if low not in (w.lower() for w in ent.name_words) or not self._compatible_label(ent, label):
+            if low not in (w.lower() for w in ent.name_words) or not self._compatible_label(
+                ent, label
+            ):
                 continue
             before = [m[0] for m in ent.mentions if m[0] < pos]
             dist = pos - max(before) if before else 10_000 + min(m[0] for m in ent.mentions) - pos
@@ -187,8 +224,15 @@ class _Resolver:
                 best = (dist, idx)
         return best[1] if best else None
 
-    def _attach(self, target: int | None, mention: tuple[int, int], words: tuple[str, ...],
-                label: str, roles: set[str], gender: str | None) -> int:
+    def _attach(
+        self,
+        target: int | None,
+        mention: tuple[int, int],
+        words: tuple[str, ...],
+        label: str,
+        roles: set[str],
+        gender: str | None,
+    ) -> int:
         if target is None:
             self.entities.append(Entity())
             target = len(self.entities) - 1
@@ -214,7 +258,9 @@ class _Resolver:
                 return idx
         return None
 
-    def resolve_pronoun(self, tok: Token, speakers: set[int], quoted: Sequence[bool] = ()) -> int | None:
+    def resolve_pronoun(
+        self, tok: Token, speakers: set[int], quoted: Sequence[bool] = ()
+    ) -> int | None:
         gender, number = self.lexicon.pronouns.get(tok.lower_, ("-", "-"))
         if tok.lower_ in {"i", "me", "we", "us", "you"}:
             return None
@@ -231,7 +277,15 @@ class _Resolver:
                 continue
             head = _head(self.doc, *last)
             recent_speaker = idx in speakers and para - self.paragraph_of[last[0]] <= 1
-            rank = 3 if recent_speaker and ent.name_words else 2 if recent_speaker else 1 if head.dep_ in {"nsubj", "nsubjpass"} else 0
+            rank = (
+                3
+                if recent_speaker and ent.name_words
+                else 2
+                if recent_speaker
+                else 1
+                if head.dep_ in {"nsubj", "nsubjpass"}
+                else 0
+            )
             candidates.append((rank, last[0], idx))
         # A speaker of this or the previous paragraph first (news pronouns mostly continue
         # the last speaker), then the most recent subject, then the most recent mention.
@@ -246,21 +300,34 @@ class _Resolver:
             return self.lexicon.pronouns[ent.description.lower()] == (gender, number)
         label = ent.label
         if gender in {"m", "f"}:
-            return label == "PERSON" and ent.gender in {None, gender} and bool(ent.name_words or ent.roles)
+            return (
+                label == "PERSON"
+                and ent.gender in {None, gender}
+                and bool(ent.name_words or ent.roles)
+            )
         if gender == "n":
             return label in _GROUP_LABELS
         if number == "pl":
-            return label in _GROUP_LABELS or (not ent.name_words and bool(ent.description) and ent.description.endswith("s"))
+            return label in _GROUP_LABELS or (
+                not ent.name_words and bool(ent.description) and ent.description.endswith("s")
+            )
         return True
 
     def resolve_description(self, start: int, end: int, speakers: set[int]) -> int | None:
         doc = self.doc
         head = _head(doc, start, end)
-        headless = any(c.dep_ == "case" for c in head.children) and head.dep_ in {"nsubj", "nsubjpass"}
+        headless = any(c.dep_ == "case" for c in head.children) and head.dep_ in {
+            "nsubj",
+            "nsubjpass",
+        }
         role = head.lower_
-        definite = any(t.lower_ in {"the", "this", "that"} for t in doc[start:head.i])
+        definite = any(t.lower_ in {"the", "this", "that"} for t in doc[start : head.i])
         if headless:
-            pool = [i for i in speakers if self.entities[i].label == "PERSON" and self.entities[i].name_words]
+            pool = [
+                i
+                for i in speakers
+                if self.entities[i].label == "PERSON" and self.entities[i].name_words
+            ]
             return self._nearest(pool, start, window=2)
         if definite and (role in self.lexicon.titles or role in _PERSON_NOUNS):
             pool = [i for i, e in enumerate(self.entities) if role in e.roles and e.name_words]
@@ -269,7 +336,9 @@ class _Resolver:
                 return found
         return None
 
-    def _nearest(self, pool: Sequence[int], pos: int, window: int, backwards_only: bool = False) -> int | None:
+    def _nearest(
+        self, pool: Sequence[int], pos: int, window: int, backwards_only: bool = False
+    ) -> int | None:
         para = self.paragraph_of[pos]
         best: tuple[int, int] | None = None
         for idx in pool:
@@ -319,12 +388,20 @@ def resolve(
         if span is not None:
             for i in range(span.start, span.end):
                 quoted[i] = True
-    names: list[tuple[int, int, str]] = [(e.start, e.end, e.label_) for e in doc.ents if e.label_ in NAME_LABELS]
+    names: list[tuple[int, int, str]] = [
+        (e.start, e.end, e.label_) for e in doc.ents if e.label_ in NAME_LABELS
+    ]
     for f in findings:
         if f.mention is not None:
             head = _head(doc, *f.mention)
             if head.pos_ == "PROPN" and not any(c.dep_ == "case" for c in head.children):
-                names.append((f.mention[0], f.mention[1], head.ent_type_ if head.ent_type_ in NAME_LABELS else ""))
+                names.append(
+                    (
+                        f.mention[0],
+                        f.mention[1],
+                        head.ent_type_ if head.ent_type_ in NAME_LABELS else "",
+                    )
+                )
     for a, b in sources:
         head = _head(doc, a, b)
         if head.pos_ == "PROPN" and not any(c.dep_ == "case" for c in head.children):
@@ -374,7 +451,15 @@ def resolve(
             idx = r.resolve_pronoun(head, speakers, quoted)
             if idx is None:
                 gender = lexicon.pronouns[head.lower_][0]
-                idx = r.own_entity(start, end, "PERSON" if gender in {"m", "f"} or head.lower_ == "i" else "ORG" if gender == "n" else "")
+                idx = r.own_entity(
+                    start,
+                    end,
+                    "PERSON"
+                    if gender in {"m", "f"} or head.lower_ == "i"
+                    else "ORG"
+                    if gender == "n"
+                    else "",
+                )
             else:
                 g = lexicon.pronouns[head.lower_][0]
                 if g in {"m", "f"} and r.entities[idx].gender is None:

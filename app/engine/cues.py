@@ -49,7 +49,11 @@ def _verb_entry(token: Token, lexicon: Lexicon) -> CueEntry | None:
     entry = lexicon.verbs.get(_REPORTING_FORMS.get(token.lower_, token.lemma_.lower()))
     if entry is None:
         return None
-    if token.pos_ not in {"VERB", "AUX"} and not token.tag_.startswith("VB") and token.lower_ not in _REPORTING_FORMS:
+    if (
+        token.pos_ not in {"VERB", "AUX"}
+        and not token.tag_.startswith("VB")
+        and token.lower_ not in _REPORTING_FORMS
+    ):
         return None
     if entry.requires is not None:
         dep, word = entry.requires

@@ -109,7 +109,11 @@ def _content_of(doc: Doc, cue: CueMatch) -> tuple[int, int] | None:
         if child.dep_ in _CLAUSE_DEPS and child.pos_ in {"VERB", "AUX"}:
             return child.left_edge.i, child.right_edge.i + 1
     # "..., Lavrov said Friday." parsed with said hanging off the content clause.
-    if verb.dep_ in {"parataxis", "ccomp"} and verb.head.i < verb.i and verb.head.pos_ in {"VERB", "AUX"}:
+    if (
+        verb.dep_ in {"parataxis", "ccomp"}
+        and verb.head.i < verb.i
+        and verb.head.pos_ in {"VERB", "AUX"}
+    ):
         return _subtree_without(verb.head, verb)
     # "urged the court to give me a fair sentence", "wants to cut taxes": the to-clause.
     for child in children:
@@ -190,7 +194,12 @@ def _source_like(verb: Token, speaker: Token, organisations: frozenset[str]) -> 
         return False
     if speaker.pos_ == "PROPN" or speaker.lower_ in {"he", "she", "they", "i", "we", "it"}:
         return True
-    return speaker.lemma_.lower() in organisations or speaker.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}
+    return speaker.lemma_.lower() in organisations or speaker.ent_type_ in {
+        "PERSON",
+        "ORG",
+        "GPE",
+        "NORP",
+    }
 
 
 def reported_findings(
@@ -215,12 +224,20 @@ def reported_findings(
     out = []
     for content in find_reported(doc, cues, quotes, quoted):
         nested = quoted[content.cue.head]  # reported speech inside a quotation
-        speaker = speaker_of(doc, content.cue, (lambda t: False) if nested else (lambda t: quoted[t.i]))
-        if speaker is None or (quoted[speaker.i] and not nested) or not any(ch.isalpha() for ch in speaker.text):
+        speaker = speaker_of(
+            doc, content.cue, (lambda t: False) if nested else (lambda t: quoted[t.i])
+        )
+        if (
+            speaker is None
+            or (quoted[speaker.i] and not nested)
+            or not any(ch.isalpha() for ch in speaker.text)
+        ):
             continue
         if content.start <= speaker.i < content.end:
             continue  # the subject found lies inside the content: a misparse
-        if content.cue.entry.cls == "stance" and not _source_like(doc[content.cue.head], speaker, organisations):
+        if content.cue.entry.cls == "stance" and not _source_like(
+            doc[content.cue.head], speaker, organisations
+        ):
             continue  # "gains are seen as ...": a stance needs someone who holds it
         paragraph = max(bisect_right(starts, doc[content.start].idx) - 1, 0)
         path = "according_to" if content.cue.entry.cls == "phrase" else "reported"
@@ -276,7 +293,10 @@ def _headline_colons(
         n = sum(1 for t in doc[a:b] if not t.is_space)
         if n < 3 or sum(quoted[k] for k in range(a, b)) * 2 >= n:
             continue
-        dates = sum(t.ent_type_ in {"DATE", "TIME", "CARDINAL"} or t.is_digit or t.is_punct for t in doc[a:b])
+        dates = sum(
+            t.ent_type_ in {"DATE", "TIME", "CARDINAL"} or t.is_digit or t.is_punct
+            for t in doc[a:b]
+        )
         if dates * 2 >= n:
             continue  # "First Published: Fri, May 10 2019": a dateline, not a report
         out.append((a, b, (first, i)))

@@ -81,4 +81,10 @@ def load_pipeline(name: str) -> Language:
     return nlp
 
 
-__all__ = ["BOUNDARY_COMPONENT", "load_pipeline", "mark_offsets", "quote_boundaries", "stored_quote_spans"]
+__all__ = [
+    "BOUNDARY_COMPONENT",
+    "load_pipeline",
+    "mark_offsets",
+    "quote_boundaries",
+    "stored_quote_spans",
+]

@@ -183,16 +183,25 @@ def _pair_double(text: str, lo: int, hi: int) -> list[_Pair]:
         opens = m.direction == "open" or (m.direction == "either" and not stack)
         if opens:
             first = stack[0] if stack else None
-            if first is not None and len(stack) == 1 and m.char != '"' and _looks_unclosed(text, first.pos, m.pos):
+            if (
+                first is not None
+                and len(stack) == 1
+                and m.char != '"'
+                and _looks_unclosed(text, first.pos, m.pos)
+            ):
                 # Nested quotes in double marks are rare in news copy; a pending quotation
                 # that already ended its sentence far more often just lost its closer.
-                pairs.append(_Pair(first.pos, None, first.pos + first.width, m.pos, lost_closer=True))
+                pairs.append(
+                    _Pair(first.pos, None, first.pos + first.width, m.pos, lost_closer=True)
+                )
                 stack.clear()
             stack.append(m)
         elif stack:
             start = stack.pop()
             if not stack:
-                pairs.append(_Pair(start.pos, m.pos, start.pos + start.width, m.pos, close_width=m.width))
+                pairs.append(
+                    _Pair(start.pos, m.pos, start.pos + start.width, m.pos, close_width=m.width)
+                )
         elif not pairs:
             # A closer with no opener: the quotation started with the paragraph.
             pairs.append(_Pair(None, m.pos, lo, m.pos, lost_closer=True, close_width=m.width))
@@ -227,7 +236,11 @@ def _first_opener(text: str, lo: int, hi: int) -> int | None:
     i = lo
     while i < hi and text[i].isspace():
         i += 1
-    if i < hi and text[i] in DOUBLE_OPEN + DOUBLE_AMBIGUOUS and _direction(text, i, lo, hi) != "close":
+    if (
+        i < hi
+        and text[i] in DOUBLE_OPEN + DOUBLE_AMBIGUOUS
+        and _direction(text, i, lo, hi) != "close"
+    ):
         return i
     return None
 
@@ -244,9 +257,14 @@ def find_quotes(text: str) -> list[QuoteSpan]:
     carry = False  # the previous paragraph's quotation runs on into this one
     for p, (lo, hi) in enumerate(paragraphs):
         doubles = _pair_double(text, lo, hi)
-        taken = [(q.open_mark if q.open_mark is not None else q.start, q.end + q.close_width) for q in doubles]
+        taken = [
+            (q.open_mark if q.open_mark is not None else q.start, q.end + q.close_width)
+            for q in doubles
+        ]
         singles = _pair_single(text, lo, hi, taken)
-        next_continues = p + 1 < len(paragraphs) and _first_opener(text, *paragraphs[p + 1]) is not None
+        next_continues = (
+            p + 1 < len(paragraphs) and _first_opener(text, *paragraphs[p + 1]) is not None
+        )
         opener = _first_opener(text, lo, hi)
         left_open = False
         for pair in sorted(doubles + singles, key=lambda q: q.start):
@@ -267,7 +285,9 @@ def find_quotes(text: str) -> list[QuoteSpan]:
                     continues=continues,
                     unbalanced=pair.lost_closer or (pair.left_open and not runs_on),
                     outer_start=pair.open_mark if pair.open_mark is not None else s,
-                    outer_end=pair.close_mark + pair.close_width if pair.close_mark is not None else e,
+                    outer_end=pair.close_mark + pair.close_width
+                    if pair.close_mark is not None
+                    else e,
                 )
             )
         carry = left_open

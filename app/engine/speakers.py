@@ -45,8 +45,18 @@ from app.engine.quotes import QuoteSpan, looks_like_title, paragraph_spans
 from app.engine.types import QuoteKind
 
 Path = Literal[
-    "governing", "according_to", "sentence", "colon", "dash", "continuation", "previous_paragraph",
-    "paragraph", "subject", "none", "reported", "headline",
+    "governing",
+    "according_to",
+    "sentence",
+    "colon",
+    "dash",
+    "continuation",
+    "previous_paragraph",
+    "paragraph",
+    "subject",
+    "none",
+    "reported",
+    "headline",
 ]
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
@@ -91,7 +101,11 @@ def _outer_range(doc: Doc, q: QuoteSpan) -> tuple[int, int]:
 
 
 def _strip_det(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    while start < end - 1 and doc[start].dep_ in {"det", "punct"} and doc[start].lower_ in {"the", "a", "an", '"', "“"}:
+    while (
+        start < end - 1
+        and doc[start].dep_ in {"det", "punct"}
+        and doc[start].lower_ in {"the", "a", "an", '"', "“"}
+    ):
         start += 1
     return start, end
 
@@ -102,7 +116,17 @@ def mention_range(doc: Doc, head: Token) -> tuple[int, int]:
         return head.i, head.i + 1
     start = head.i
     for child in head.lefts:
-        if child.dep_ in {"compound", "amod", "det", "poss", "nmod", "nummod", "case", "punct", "flat"}:
+        if child.dep_ in {
+            "compound",
+            "amod",
+            "det",
+            "poss",
+            "nmod",
+            "nummod",
+            "case",
+            "punct",
+            "flat",
+        }:
             start = min(start, child.left_edge.i)
     end = head.i + 1
     for child in head.rights:
@@ -150,7 +174,13 @@ def _left_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | None:
         i -= 1  # "Trump later said"
     if i >= 0 and doc[i].text == ",":
         j = i - 1
-        while j >= 0 and i - j <= 12 and doc[j].text != "," and not quoted(doc[j]) and not doc[j].is_sent_start:
+        while (
+            j >= 0
+            and i - j <= 12
+            and doc[j].text != ","
+            and not quoted(doc[j])
+            and not doc[j].is_sent_start
+        ):
             j -= 1
         if j < 0 or doc[j].text != ",":
             return None
@@ -179,7 +209,9 @@ def _author(noun: Token) -> Token | None:
     return None
 
 
-def subject_of(verb: Token, quoted: Callable[[Token], bool] = lambda t: False, depth: int = 0) -> Token | None:
+def subject_of(
+    verb: Token, quoted: Callable[[Token], bool] = lambda t: False, depth: int = 0
+) -> Token | None:
     """The speaker token of a cue verb: its subject, or the subject of the verb it depends on.
 
     Subjects inside a quotation (``quoted``) are skipped: the parser often makes a quoted
@@ -235,7 +267,9 @@ def _inverted_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | N
     if nxt.pos_ not in _NAME_POS or nxt.ent_type_ in _NOT_SPEAKER_ENTS:
         return None
     prev = doc[verb.i - 1]
-    after_quote = quoted(prev) or (prev.text in {",", ":"} and verb.i > 1 and quoted(doc[verb.i - 2]))
+    after_quote = quoted(prev) or (
+        prev.text in {",", ":"} and verb.i > 1 and quoted(doc[verb.i - 2])
+    )
     if not after_quote:
         return None
     while nxt.dep_ in {"compound", "flat"} and nxt.head.i > nxt.i and nxt.head.pos_ in _NAME_POS:
@@ -244,7 +278,7 @@ def _inverted_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | N
 
 
 def _name_before_parenthesis(tok: Token) -> Token:
-    """"Gov. John Kasich (R-OH), said": the parser may pick the party tag as the subject."""
+    """ "Gov. John Kasich (R-OH), said": the parser may pick the party tag as the subject."""
     doc = tok.doc
     i = tok.i - 1
     while i >= 0 and tok.i - i <= 5 and doc[i].text != ")":
@@ -257,7 +291,9 @@ def _name_before_parenthesis(tok: Token) -> Token:
     return tok
 
 
-def speaker_of(doc: Doc, cue: CueMatch, quoted: Callable[[Token], bool] = lambda t: False) -> Token | None:
+def speaker_of(
+    doc: Doc, cue: CueMatch, quoted: Callable[[Token], bool] = lambda t: False
+) -> Token | None:
     """The head token of the speaker a cue attributes to."""
     head = doc[cue.head]
     if cue.entry.cls == "phrase":
@@ -377,7 +413,11 @@ def _governing_cue(ctx: _Context, k: int) -> CueMatch | None:
         # The cue hangs off the quotation: '"...," said Kono' parsed with said as parataxis.
         for tok in inner:
             for child in tok.children:
-                if not (a <= child.i < b) and child.i in ctx.cue_at and child.dep_ in {"parataxis", "ccomp", "advcl", "conj", "dep"}:
+                if (
+                    not (a <= child.i < b)
+                    and child.i in ctx.cue_at
+                    and child.dep_ in {"parataxis", "ccomp", "advcl", "conj", "dep"}
+                ):
                     found.append(ctx.cue_at[child.i])
     speech = [c for c in found if c.entry.cls not in NOT_SPEECH and ctx.with_speaker(c) is not None]
     return speech[0] if speech else (found[0] if found else None)
@@ -413,7 +453,11 @@ def _sentence_cues(ctx: _Context, k: int, limit: int) -> list[CueMatch]:
     a, b = ctx.outer[k]
 
     def usable(cue: CueMatch) -> bool:
-        return not ctx.quoted[cue.head] and cue.entry.cls not in NOT_SPEECH and ctx.with_speaker(cue) is not None
+        return (
+            not ctx.quoted[cue.head]
+            and cue.entry.cls not in NOT_SPEECH
+            and ctx.with_speaker(cue) is not None
+        )
 
     return _nearest(ctx.sentence_cues(k), a, b, limit, usable)
 
@@ -435,12 +479,18 @@ def _colon_intro(ctx: _Context, k: int) -> tuple[CueMatch | None, Token | None]:
     if i < 0 or doc[i].text not in {":", "："}:
         return None, None
     sent_start, _ = ctx.sent_bounds[ctx.sent_of[i]]
-    cues = [c for c in ctx.cues_by_sent.get(ctx.sent_of[i], []) if c.head < i and not ctx.quoted[c.head]]
+    cues = [
+        c for c in ctx.cues_by_sent.get(ctx.sent_of[i], []) if c.head < i and not ctx.quoted[c.head]
+    ]
     for cue in reversed(cues):
         if ctx.with_speaker(cue) is not None:
             return cue, None
     words = [t for t in doc[sent_start:i] if not t.is_space and not t.is_punct]
-    if words and len(words) <= 4 and all(t.pos_ in _NAME_POS or t.is_title or t.is_upper for t in words):
+    if (
+        words
+        and len(words) <= 4
+        and all(t.pos_ in _NAME_POS or t.is_title or t.is_upper for t in words)
+    ):
         return None, words[-1]
     return None, None
 
@@ -458,7 +508,9 @@ def _dash_name(ctx: _Context, k: int) -> Token | None:
         j += 1
     if j < len(doc) and doc[j].pos_ in _NAME_POS and doc[j].is_title:
         tok = doc[j]
-        while tok.dep_ in {"compound", "flat"} and tok.head.i > tok.i and tok.head.pos_ in _NAME_POS:
+        while (
+            tok.dep_ in {"compound", "flat"} and tok.head.i > tok.i and tok.head.pos_ in _NAME_POS
+        ):
             tok = tok.head
         while tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ in _NAME_POS and doc[tok.i + 1].is_title:
             tok = doc[tok.i + 1]
@@ -474,8 +526,18 @@ def _paragraph_only_quotes(ctx: _Context, k: int) -> bool:
 
 
 _ATTRIBUTION_DEPS = {
-    "nsubj", "nsubjpass", "npadvmod", "advmod", "prep", "mark", "aux", "auxpass", "neg",
-    "punct", "agent", "prt",
+    "nsubj",
+    "nsubjpass",
+    "npadvmod",
+    "advmod",
+    "prep",
+    "mark",
+    "aux",
+    "auxpass",
+    "neg",
+    "punct",
+    "agent",
+    "prt",
 }
 _TELLING = {"tell", "ask", "assure", "remind", "warn", "inform", "urge", "put"}
 
@@ -500,7 +562,13 @@ def _kind(ctx: _Context, k: int, cue: CueMatch | None, speaker: Token | None) ->
         attribution.update(range(speaker.left_edge.i, speaker.right_edge.i + 1))
 
     def embedding(tok: Token | None) -> bool:
-        if tok is None or tok.is_punct or tok.is_space or tok.i in attribution or tok.i in ctx.cue_tokens:
+        if (
+            tok is None
+            or tok.is_punct
+            or tok.is_space
+            or tok.i in attribution
+            or tok.i in ctx.cue_tokens
+        ):
             return False
         return not ctx.quoted[tok.i]
 
@@ -529,7 +597,22 @@ def is_speech(q: QuoteSpan, path: Path, text: str) -> bool:
     return not (title and before and before[-1].lower() in _TITLE_CONTEXT)
 
 
-_TITLE_CONTEXT = {"on", "in", "of", "at", "for", "the", "a", "an", "from", "to", "titled", "called", "dubbed", "named"}
+_TITLE_CONTEXT = {
+    "on",
+    "in",
+    "of",
+    "at",
+    "for",
+    "the",
+    "a",
+    "an",
+    "from",
+    "to",
+    "titled",
+    "called",
+    "dubbed",
+    "named",
+}
 
 
 def _continuation(
@@ -571,7 +654,9 @@ def _embedding_subject(ctx: _Context, k: int) -> Token | None:
                 subj = subject_of(node, lambda t: ctx.quoted[t.i])
                 if subj is None:
                     continue
-                if subj.pos_ == "PROPN" or (subj.pos_ == "PRON" and subj.lower_ in {"he", "she", "they"}):
+                if subj.pos_ == "PROPN" or (
+                    subj.pos_ == "PRON" and subj.lower_ in {"he", "she", "they"}
+                ):
                     return subj
                 return None
     return None
@@ -591,7 +676,9 @@ class Candidate:
     continued_from: int | None = None
 
 
-Chooser = Callable[["_Context", int, Sequence[Candidate], Sequence[Finding]], tuple[int, float | None]]
+Chooser = Callable[
+    ["_Context", int, Sequence[Candidate], Sequence[Finding]], tuple[int, float | None]
+]
 """Picks one candidate for quotation ``k``: its index and a probability (None for the
 rules, which pick the first)."""
 
@@ -607,7 +694,9 @@ def candidates(ctx: _Context, k: int, findings: Sequence[Finding]) -> list[Candi
     out: list[Candidate] = []
     seen: set[tuple[int, int | None]] = set()
 
-    def add(path: Path, cue: CueMatch | None, speaker: Token | None, continued: int | None = None) -> None:
+    def add(
+        path: Path, cue: CueMatch | None, speaker: Token | None, continued: int | None = None
+    ) -> None:
         key = (speaker.i if speaker is not None else -1, continued)
         if (speaker is not None or continued is not None) and key not in seen:
             seen.add(key)
@@ -641,14 +730,18 @@ def candidates(ctx: _Context, k: int, findings: Sequence[Finding]) -> list[Candi
         return not ctx.quoted[c.head] and c.entry.cls not in NOT_SPEECH
 
     first = next((c for c in in_paragraph if usable(c) and ctx.with_speaker(c) is not None), None)
-    for c in ([first] if first is not None else []) + _nearest(in_paragraph, a, b, _NEAREST_CUES, usable):
+    for c in ([first] if first is not None else []) + _nearest(
+        in_paragraph, a, b, _NEAREST_CUES, usable
+    ):
         add("paragraph", c, ctx.with_speaker(c))
     embedding = _embedding_subject(ctx, k)
     if embedding is not None:
         add("subject", None, embedding)
     rules_end = len(out)
     # Alternatives beyond the cascade, for the learned scorer.
-    prev = next((j for j in range(k - 1, -1, -1) if findings[j].speech and findings[j].path != "none"), None)
+    prev = next(
+        (j for j in range(k - 1, -1, -1) if findings[j].speech and findings[j].path != "none"), None
+    )
     if prev is not None and ctx.quotes[k].paragraph - ctx.quotes[prev].paragraph <= 2:
         add("continuation", None, None, prev)
     before = ctx.quotes[k].paragraph - 1
@@ -687,5 +780,7 @@ def find_speakers(
         mention = mention_range(doc, speaker) if speaker is not None else None
         kind = _kind(ctx, k, chosen.cue, speaker)
         speech = is_speech(q, chosen.path, text)
-        findings.append(Finding(q, kind, chosen.path, chosen.cue, mention, chosen.continued_from, speech, score))
+        findings.append(
+            Finding(q, kind, chosen.path, chosen.cue, mention, chosen.continued_from, speech, score)
+        )
     return findings

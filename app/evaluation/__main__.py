@@ -76,9 +76,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def format_comparison(results: dict[str, Score]) -> str:
     """One row per scorer, the figures an editor and an engineer compare."""
-    keys = [("quote_f1", "quote F1"), ("speaker_acc_on_matched", "speaker acc"),
-            ("attr_p", "attr P"), ("attr_r", "attr R"), ("attr_f1", "attr F1"),
-            ("ece", "ECE"), ("brier", "Brier")]
+    keys = [
+        ("quote_f1", "quote F1"),
+        ("speaker_acc_on_matched", "speaker acc"),
+        ("attr_p", "attr P"),
+        ("attr_r", "attr R"),
+        ("attr_f1", "attr F1"),
+        ("ece", "ECE"),
+        ("brier", "Brier"),
+    ]
     lines = [f"{'scorer':<10}" + "".join(f"{label:>13}" for _, label in keys)]
     for name, total in results.items():
         s = total.summary()
@@ -99,17 +105,33 @@ def write_reliability_diagram(total: Score, path: Path, title: str) -> None:
         2, 1, figsize=(5.5, 6.5), gridspec_kw={"height_ratios": [3, 1]}, sharex=True
     )
     ax.plot([0, 1], [0, 1], linestyle="--", color="#888888", label="perfect calibration")
-    ax.bar([b.low for b in bins], [b.accuracy for b in bins], width=0.1, align="edge",
-           color="#9ecae9", edgecolor="#1f4e79", label="observed accuracy")
-    ax.plot([b.mean_confidence for b in bins], [b.accuracy for b in bins], "o", color="#1f4e79",
-            label="bin mean confidence")
+    ax.bar(
+        [b.low for b in bins],
+        [b.accuracy for b in bins],
+        width=0.1,
+        align="edge",
+        color="#9ecae9",
+        edgecolor="#1f4e79",
+        label="observed accuracy",
+    )
+    ax.plot(
+        [b.mean_confidence for b in bins],
+        [b.accuracy for b in bins],
+        "o",
+        color="#1f4e79",
+        label="bin mean confidence",
+    )
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_ylabel("accuracy (quotation and speaker right)")
-    ax.set_title(f"{title}\nECE {s.get('ece', 0):.3f}, Brier {s.get('brier', 0):.3f}, "
-                 f"n = {s.get('confidence_n', 0)}")
+    ax.set_title(
+        f"{title}\nECE {s.get('ece', 0):.3f}, Brier {s.get('brier', 0):.3f}, "
+        f"n = {s.get('confidence_n', 0)}"
+    )
     ax.legend(loc="upper left", fontsize=8)
-    hist.bar([b.low for b in bins], [b.count for b in bins], width=0.1, align="edge", color="#bab0ac")
+    hist.bar(
+        [b.low for b in bins], [b.count for b in bins], width=0.1, align="edge", color="#bab0ac"
+    )
     hist.set_xlabel("predicted confidence")
     hist.set_ylabel("quotes")
     fig.tight_layout()
@@ -199,7 +221,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.errors:
         write_jsonl(args.errors, (m.to_json() for m in total.mismatches))
     if args.reliability:
-        write_reliability_diagram(total, args.reliability, f"{args.gold.name} ({scorers[0]} scorer)")
+        write_reliability_diagram(
+            total, args.reliability, f"{args.gold.name} ({scorers[0]} scorer)"
+        )
 
     print(format_report(total, f"{args.gold.name} ({scorers[0]} scorer)", seconds))
     if args.compare:

@@ -122,7 +122,9 @@ def test_swagger_ui_is_served_at_docs(empty_client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])
-def test_docs_pages_load_their_assets_from_this_service(empty_client: TestClient, page: str) -> None:
+def test_docs_pages_load_their_assets_from_this_service(
+    empty_client: TestClient, page: str
+) -> None:
     html = empty_client.get(page).text
 
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)

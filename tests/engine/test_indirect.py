@@ -105,5 +105,7 @@ def test_reported_speech_is_scored_below_a_quotation(attributor: QuoteAttributor
         ("The plan has three parts: taxes, schools and roads.", []),
     ],
 )  # fmt: skip
-def test_headline_names_its_source_before_a_colon(attributor: QuoteAttributor, text: str, expected) -> None:
+def test_headline_names_its_source_before_a_colon(
+    attributor: QuoteAttributor, text: str, expected
+) -> None:
     assert indirect(attributor, text) == expected

@@ -12,7 +12,9 @@ from app.engine.scorer import SCORER_FILE, SpeakerScorer
 
 
 def scorer(weights: dict[str, float], xs=(0.0, 1.0), ys=(0.0, 1.0)) -> SpeakerScorer:
-    return SpeakerScorer.from_dict({"weights": weights, "calibration": {"x": list(xs), "y": list(ys)}})
+    return SpeakerScorer.from_dict(
+        {"weights": weights, "calibration": {"x": list(xs), "y": list(ys)}}
+    )
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,11 @@ CASES: list[tuple[str, str | bytes, set[int]]] = [
         OK_OR_LIMIT,
     ),
     ("deeply nested quotes", "“‘«„" * 500 + "said" + "“’»”" * 500 + ", she said.", {422}),
-    ("deeply nested quotes, spaced", "“‘ " * 300 + "said" + " ’”" * 300 + ", she said.", OK_OR_LIMIT),
+    (
+        "deeply nested quotes, spaced",
+        "“‘ " * 300 + "said" + " ’”" * 300 + ", she said.",
+        OK_OR_LIMIT,
+    ),
     ("only whitespace", " \t\n\r\u00a0\u2028\u3000" * 1000, {422}),
     ("only control characters", "\x00\x01\x02\x07\x1b\x7f\u200b\ufeff" * 1000, {422}),
     ("control characters, spaced", "\x00\x01\x02\x07\x1b\x7f\u200b\ufeff " * 1000, OK),
