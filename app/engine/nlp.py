@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from app.engine.quotes import QuoteSpan, find_quotes, mark_offsets
+from app.engine.quotes import QuoteSpan, find_quotes
 
 BOUNDARY_COMPONENT = "quote_boundaries"
 
@@ -84,7 +84,6 @@ def load_pipeline(name: str) -> Language:
 __all__ = [
     "BOUNDARY_COMPONENT",
     "load_pipeline",
-    "mark_offsets",
     "quote_boundaries",
     "stored_quote_spans",
 ]

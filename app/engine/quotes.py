@@ -31,7 +31,6 @@ Conventions, each a newsroom one:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -304,12 +303,3 @@ def looks_like_title(text: str) -> bool:
     words = [w for w in text.split() if w[:1].isalpha()]
     long_words = [w for w in words if len(w) > 3]
     return 0 < len(words) <= 8 and bool(long_words) and all(w[0].isupper() for w in long_words)
-
-
-def mark_offsets(spans: list[QuoteSpan]) -> Iterator[int]:
-    """Offsets of the marks that delimit the given quotations."""
-    for q in spans:
-        if q.open_mark is not None:
-            yield q.open_mark
-        if q.close_mark is not None:
-            yield q.close_mark

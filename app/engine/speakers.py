@@ -100,16 +100,6 @@ def _outer_range(doc: Doc, q: QuoteSpan) -> tuple[int, int]:
     return span.start, span.end
 
 
-def _strip_det(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    while (
-        start < end - 1
-        and doc[start].dep_ in {"det", "punct"}
-        and doc[start].lower_ in {"the", "a", "an", '"', "“"}
-    ):
-        start += 1
-    return start, end
-
-
 def mention_range(doc: Doc, head: Token) -> tuple[int, int]:
     """Token range of the mention headed by ``head``: a pronoun, a name with its title, or a description."""
     if head.pos_ == "PRON":
