@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from app.engine.lexicon import Lexicon
-from app.engine.speakers import Finding
+from app.engine.speakers import Finding, paragraph_numbers, tokens_within
 from app.engine.types import Resolution
 
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
@@ -160,12 +160,8 @@ class _Resolver:
         self.lexicon = lexicon
         self.entities: list[Entity] = []
         self.by_mention: dict[tuple[int, int], int] = {}
-        self.paragraph_of = [0] * len(doc)
-        p = 0
-        for tok in doc:
-            if tok.i and "\n" in doc[tok.i - 1].text + doc[tok.i - 1].whitespace_:
-                p += 1
-            self.paragraph_of[tok.i] = p
+        # The speaker step's numbering, so that both steps mean the same by "paragraph".
+        self.paragraph_of = paragraph_numbers(doc)
 
     # -- names -------------------------------------------------------------------------
     def add_names(self, mentions: Sequence[tuple[int, int, str]]) -> None:
@@ -380,14 +376,10 @@ def resolve(
     entities, and all of them count as recent speakers when a pronoun is resolved.
     """
     r = _Resolver(doc, lexicon)
-    quoted = [False] * len(doc)
-    for f in findings:
-        if f.kind == "indirect":
-            continue  # reported content is the narrative's words: its names can be antecedents
-        span = doc.char_span(f.quote.start, f.quote.end, alignment_mode="expand")
-        if span is not None:
-            for i in range(span.start, span.end):
-                quoted[i] = True
+    # Reported content is the narrative's words: its names can be antecedents.
+    quoted = tokens_within(
+        doc, ((f.quote.start, f.quote.end) for f in findings if f.kind != "indirect")
+    )
     names: list[tuple[int, int, str]] = [
         (e.start, e.end, e.label_) for e in doc.ents if e.label_ in NAME_LABELS
     ]

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from app.engine.cues import CueMatch
-from app.engine.quotes import QuoteSpan, paragraph_spans
-from app.engine.speakers import Finding, mention_range, speaker_of
+from app.engine.quotes import QuoteSpan
+from app.engine.speakers import Finding, mention_range, paragraph_numbers, speaker_of, tokens_within
 
 _CONTENT_CLASSES = {
     "speech",
@@ -139,7 +139,7 @@ def _content_of(doc: Doc, cue: CueMatch) -> tuple[int, int] | None:
 
 
 def find_reported(
-    doc: Doc, cues: Sequence[CueMatch], quotes: Sequence[QuoteSpan], quoted: Sequence[bool]
+    doc: Doc, cues: Sequence[CueMatch], quoted: Sequence[bool]
 ) -> list[ReportedContent]:
     """Contents of reported speech, one per cue, in text order, never two on the same words.
 
@@ -214,15 +214,10 @@ def reported_findings(
     feed that stripped the name) is left out: an attribution without a source is no
     attribution.
     """
-    quoted = [False] * len(doc)
-    for q in quotes:
-        span = doc.char_span(q.outer_start, q.outer_end, alignment_mode="expand")
-        if span is not None:
-            for i in range(span.start, span.end):
-                quoted[i] = True
-    starts = [a for a, _ in paragraph_spans(doc.text)]
+    quoted = tokens_within(doc, ((q.outer_start, q.outer_end) for q in quotes))
+    paragraph_of = paragraph_numbers(doc)
     out = []
-    for content in find_reported(doc, cues, quotes, quoted):
+    for content in find_reported(doc, cues, quoted):
         nested = quoted[content.cue.head]  # reported speech inside a quotation
         speaker = speaker_of(
             doc, content.cue, (lambda t: False) if nested else (lambda t: quoted[t.i])
@@ -239,7 +234,7 @@ def reported_findings(
             doc[content.cue.head], speaker, organisations
         ):
             continue  # "gains are seen as ...": a stance needs someone who holds it
-        paragraph = max(bisect_right(starts, doc[content.start].idx) - 1, 0)
+        paragraph = paragraph_of[content.start]
         path = "according_to" if content.cue.entry.cls == "phrase" else "reported"
         out.append(
             Finding(
@@ -251,19 +246,20 @@ def reported_findings(
             )
         )
     taken = [(f.quote.start, f.quote.end) for f in out]
-    for start, end, name in _headline_colons(doc, quoted, starts):
+    for start, end, name in _headline_colons(doc, quoted, paragraph_of):
         a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
         if any(x < b and a < y for x, y in taken):
             continue
-        paragraph = max(bisect_right(starts, a) - 1, 0)
-        span = QuoteSpan(a, b, None, None, paragraph, "reported", outer_start=a, outer_end=b)
+        span = QuoteSpan(
+            a, b, None, None, paragraph_of[start], "reported", outer_start=a, outer_end=b
+        )
         out.append(Finding(span, "indirect", "headline", None, name))
     out.sort(key=lambda f: f.quote.start)
     return out
 
 
 def _headline_colons(
-    doc: Doc, quoted: Sequence[bool], starts: Sequence[int]
+    doc: Doc, quoted: Sequence[bool], paragraph_of: Sequence[int]
 ) -> list[tuple[int, int, tuple[int, int]]]:
     """Headline attribution by colon: "Poll: Wealthy Voters Abandon ...", "Trump: ...".
 
@@ -275,9 +271,8 @@ def _headline_colons(
     for i, tok in enumerate(doc):
         if tok.text != ":" or quoted[i]:
             continue
-        paragraph_start = starts[max(bisect_right(starts, tok.idx) - 1, 0)]
         first = i
-        while first > 0 and doc[first - 1].idx >= paragraph_start:
+        while first > 0 and paragraph_of[first - 1] == paragraph_of[i]:
             first -= 1
         words = [t for t in doc[first:i] if not t.is_punct and not t.is_space]
         if not 1 <= len(words) <= 4 or not all(t.is_title or t.is_upper for t in words):

@@ -34,7 +34,7 @@ in a clause that goes on outside the marks (``said "significant differences" rem
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -298,6 +298,25 @@ def speaker_of(
     return subject_of(head, quoted)
 
 
+def paragraph_numbers(doc: Doc) -> list[int]:
+    """The paragraph of every token, numbered as ``QuoteSpan.paragraph`` is (the
+    whitespace between two paragraphs goes with the first)."""
+    starts = [a for a, _ in paragraph_spans(doc.text)]
+    return [max(bisect_right(starts, tok.idx) - 1, 0) for tok in doc]
+
+
+def tokens_within(doc: Doc, ranges: Iterable[tuple[int, int]]) -> list[bool]:
+    """For every token, whether it lies in one of the character ``ranges`` (widened to
+    whole tokens)."""
+    flags = [False] * len(doc)
+    for start, end in ranges:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            for i in range(span.start, span.end):
+                flags[i] = True
+    return flags
+
+
 def cue_subjects(
     doc: Doc, cues: Sequence[CueMatch], quoted: Sequence[tuple[int, int]]
 ) -> list[tuple[int, int]]:
@@ -340,9 +359,7 @@ class _Context:
         self.cues = list(cues)
         self.cue_at = {c.head: c for c in cues}
         self.cue_tokens = {i: c for c in cues for i in range(c.start, c.end)}
-        starts = [a for a, _ in paragraph_spans(doc.text)]
-        # Same numbering as QuoteSpan.paragraph (whitespace between paragraphs goes with the previous one).
-        self.paragraph_of = [max(bisect_right(starts, tok.idx) - 1, 0) for tok in doc]
+        self.paragraph_of = paragraph_numbers(doc)
         self.sent_bounds: list[tuple[int, int]] = [(s.start, s.end) for s in doc.sents]
         self.sent_of = [0] * len(doc)
         for n, (a, b) in enumerate(self.sent_bounds):
