@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from email.message import Message
 from typing import Annotated
 
@@ -27,11 +26,10 @@ from app.api.schemas import (
     SpeakerRefOut,
 )
 from app.core import metrics
+from app.core.limits import check_text_limits
 from app.engine.types import Cue, Mention, Quote, Speaker, SpeakerRef
 
 router = APIRouter(prefix="/v1", tags=["quotes"])
-
-_WORD_RUN = re.compile(r"\S+")
 
 REQUEST_EXAMPLES = {
     "article": Example(
@@ -92,28 +90,10 @@ async def attribute_quotes(
     # Async: the engine runs in its own processes (app.api.engine_pool), not on this loop.
     request.state.text_chars = len(body.text)  # for the access log line; never the text
     metrics.TEXT_CHARS.observe(len(body.text))
-    if len(body.text) > settings.max_text_chars:
+    limit = check_text_limits(body.text, settings)
+    if limit is not None:
         raise RequestValidationError(
-            [
-                {
-                    "loc": ("body", "text"),
-                    "msg": f"Text should have at most {settings.max_text_chars} characters "
-                    f"(got {len(body.text)})",
-                    "type": "string_too_long",
-                }
-            ]
-        )
-    longest = max((len(run) for run in _WORD_RUN.findall(body.text)), default=0)
-    if longest > settings.max_word_chars:
-        raise RequestValidationError(
-            [
-                {
-                    "loc": ("body", "text"),
-                    "msg": f"Text should have no run of more than {settings.max_word_chars} "
-                    f"characters without whitespace (got one of {longest})",
-                    "type": "word_too_long",
-                }
-            ]
+            [{"loc": ("body", "text"), "msg": limit.msg, "type": limit.type}]
         )
     try:
         result = await engine.attribute(body.text, include_indirect=body.include_indirect)
