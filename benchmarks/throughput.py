@@ -23,6 +23,9 @@ HTTP 1 worker / HTTP N workers
     process (one being attributed, one waiting, so no engine idles while an answer travels),
     after a short warm-up. *c=1, c=8, c=32*: that many clients post in a loop through
     the articles for ``--seconds`` each; a request started before the end is waited for.
+    Measuring starts once /metrics counts every engine process loaded (/readyz is one
+    worker's answer). With several workers the note gives the client connections each
+    worker holds: a keep-alive connection stays with the worker that accepted it.
 batch API
     ``POST /v1/quotes/batch`` with ``--request-batch`` articles per request, one pass at
     the throughput concurrency, on each server, when the served /openapi.json has the route;
@@ -30,7 +33,9 @@ batch API
 batch file command
     ``python -m app.cli jsonl IN OUT --processes P`` (P = 1 and N) on a JSONL of the
     articles, timed end to end, start-up included; when the command prints a summary with
-    "articles/s", a second row gives its own figure (start-up excluded). "n/a" without app/cli.
+    "articles/s", a second row gives that figure: its own clock, which starts after the
+    interpreter and imports (whatever else it counts, such as loading engines, it says).
+    "n/a" without app/cli.
 
 Columns: ``art/s`` articles attributed per second; ``tok/s`` the same in spaCy tokens (counted
 once with the pipeline's tokenizer); ``p50/p95/p99`` latency in seconds of the requests
