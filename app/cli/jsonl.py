@@ -104,6 +104,8 @@ class Writer:
         self._bar = bar
         self.answers = 0
         self.errors = 0
+        self.skipped = 0
+        """Input lines whose output line OUT has already."""
 
     def write(self, output: Output) -> None:
         for is_answer, line in output:
@@ -117,10 +119,10 @@ class Writer:
 
 
 def chunks_to_attribute(
-    in_path: Path, done: Done, settings: Settings, writer: Writer, size: int, skipped: list[int]
+    in_path: Path, done: Done, settings: Settings, writer: Writer, size: int
 ) -> Iterator[Chunk]:
-    """The input's articles still to attribute, ``size`` a chunk; error lines for the rest are
-    written on the way, and the lines OUT has already are counted in ``skipped[0]``."""
+    """The input's articles still to attribute, ``size`` a chunk; the error lines of the
+    others are written on the way, and the lines OUT has already are counted as skipped."""
     first_line_of: dict[str, int] = {}
     chunk: Chunk = []
     with in_path.open("rb") as f:
@@ -138,7 +140,7 @@ def chunks_to_attribute(
                     )
             # Only an id's first line can have its answer in OUT: later ones are duplicates.
             if number in done.lines or (not line.errors and line.id in done.ids):
-                skipped[0] += 1
+                writer.skipped += 1
                 continue
             if line.errors:
                 writer.write([(False, error_line(line.id, number, invalid(line.errors)))])
@@ -185,7 +187,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             "interrupted run; its article is attributed again",
             file=sys.stderr,
         )
-    skipped = [0]
     bar = tqdm(
         total=max(0, total - done.records),
         unit="article",
@@ -197,7 +198,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     code = 0
     try:
         with out, bar, make_runner(args, settings) as runner:
-            chunks = chunks_to_attribute(in_path, done, settings, writer, args.batch_size, skipped)
+            chunks = chunks_to_attribute(in_path, done, settings, writer, args.batch_size)
             runner.run(chunks, writer.write)
     except (EngineLoadError, RunnerError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -211,8 +212,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     seconds = time.perf_counter() - started
     rate = writer.answers / seconds if seconds > 0 else 0.0
     print(
-        f"{out_path}: {writer.answers} attributed, {writer.errors} errors, {skipped[0]} "
-        f"skipped (in OUT already); {rate:.2f} articles/s, {seconds:.1f} s",
+        f"{out_path}: {writer.answers} attributed, {writer.errors} errors, {writer.skipped} "
+        f"skipped (in OUT already); {rate:.2f} articles/s over {seconds:.1f} s, "
+        "engine loading included",
         file=sys.stderr,
     )
     return code

@@ -230,9 +230,12 @@ class DaskRunner:
         from distributed.scheduler import KilledWorker
 
         client = self._client
-        # Two chunks per worker thread: a remote cluster may have more (or fewer) than
-        # --processes.
-        limit = 2 * max(1, sum(client.nthreads().values()))
+
+        def limit() -> int:
+            # Two chunks per worker thread, asked again as workers come and go: a remote
+            # cluster may have more (or fewer) than --processes.
+            return 2 * max(1, sum(client.nthreads().values()))
+
         in_flight = as_completed()
         chunk_of: dict[str, Chunk] = {}
 
@@ -262,7 +265,7 @@ class DaskRunner:
                 future.release()
 
         for chunk in chunks:
-            while in_flight.count() >= limit:
+            while in_flight.count() >= limit():
                 collect(next(in_flight))
             submit(chunk)
         for future in in_flight:  # takes in the resubmitted single articles too

@@ -15,11 +15,12 @@ from typing import Protocol
 
 from app.cli.records import answer_line, engine_failed, error_line
 from app.core.config import Settings
+from app.engine.assets import default_models_dir
 from app.engine.types import Attribution
 
-EngineSpec = tuple[str, str]
-"""Which engine to load: the spaCy pipeline and the folder of model assets (a string, so
-it pickles the same everywhere)."""
+EngineSpec = tuple[str, str | None]
+"""Which engine to load: the spaCy pipeline, and the folder of model assets as a string, or
+None for the assets of the installation that loads it (a Dask worker's may be elsewhere)."""
 
 Article = tuple[int, str, str]
 """An article to attribute: its input line number, id and text."""
@@ -50,7 +51,8 @@ _LOAD_LOCK = threading.Lock()
 
 def engine_spec(settings: Settings) -> EngineSpec:
     """The engine the service would load with these settings."""
-    return settings.spacy_model, str(settings.models_dir)
+    models_dir = settings.models_dir
+    return settings.spacy_model, None if models_dir == default_models_dir() else str(models_dir)
 
 
 def load_engine(spec: EngineSpec) -> Engine:
@@ -62,10 +64,11 @@ def load_engine(spec: EngineSpec) -> Engine:
 
             model, models_dir = spec
             try:
-                engine = QuoteAttributor.load(model, Path(models_dir))
+                engine = QuoteAttributor.load(model, Path(models_dir) if models_dir else None)
             except Exception as exc:
                 raise EngineLoadError(
-                    f"could not load the engine ({model}, models in {models_dir}): "
+                    f"could not load the engine ({model}, models in "
+                    f"{models_dir or default_models_dir()}): "
                     f"{type(exc).__name__}: {exc}"
                 ) from None
             _ENGINES[spec] = engine
