@@ -23,19 +23,22 @@ HTTP 1 worker / HTTP N workers
     process (one being attributed, one waiting, so no engine idles while an answer travels),
     after a short warm-up. *c=1, c=8, c=32*: that many clients post in a loop through
     the articles for ``--seconds`` each; a request started before the end is waited for.
-    Measuring starts once /metrics counts every engine process loaded (/readyz is one
-    worker's answer). With several workers the note gives the client connections each
-    worker holds: a keep-alive connection stays with the worker that accepted it.
+    A loop covers as many articles as it gets through, not whole passes, and the articles
+    differ in length: compare loops by tok/s. Measuring starts once /metrics counts every
+    engine process loaded (/readyz is one worker's answer). With several workers the note
+    gives the client connections each worker holds (a keep-alive connection stays with the
+    worker that accepted it), and a *no keep-alive* row repeats the throughput pass with a
+    new connection per request.
 batch API
     ``POST /v1/quotes/batch`` with ``--request-batch`` articles per request, one pass at
     the throughput concurrency, on each server, when the served /openapi.json has the route;
     its latencies are per request (of K articles). "n/a" otherwise.
 batch file command
     ``python -m app.cli jsonl IN OUT --processes P`` (P = 1 and N) on a JSONL of the
-    articles, timed end to end, start-up included; when the command prints a summary with
-    "articles/s", a second row gives that figure: its own clock, which starts after the
-    interpreter and imports (whatever else it counts, such as loading engines, it says).
-    "n/a" without app/cli.
+    articles, timed end to end, start-up included (the note quotes the articles/s of the
+    command's own summary, which counts engine loading). The *start-up excluded* row
+    subtracts the time of the same command on the first article alone. "n/a" without
+    app/cli.
 
 Columns: ``art/s`` articles attributed per second; ``tok/s`` the same in spaCy tokens (counted
 once with the pipeline's tokenizer); ``p50/p95/p99`` latency in seconds of the requests
@@ -48,7 +51,7 @@ The ratios at the end are the targets of issue 5: engine / bare >= 1.5x, HTTP 1 
 (throughput row) / engine in-process >= 0.9x, HTTP N workers / 1 worker >= 1.7x (on 2
 cores). The client runs on the same machine as the server and takes some of its CPU; on a
 shared machine every figure is indicative, so the header gives the date, core count, load
-average and commit.
+average and commit, and a warning says when the code under app/ changed during the run.
 
 ``--soak N`` (off by default; the issue asks for 10,000) then sends N requests, each article
 made unique with fresh invented capitalised names (so a string store that is not bounded
@@ -61,6 +64,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import itertools
 import json
 import math
@@ -516,11 +520,12 @@ async def drive(
     return stats
 
 
-def new_client(url: str) -> httpx.AsyncClient:
+def new_client(url: str, keep_alive: bool = True) -> httpx.AsyncClient:
+    """A client for ``url``; without keep-alive, every request opens its own connection."""
     return httpx.AsyncClient(
         base_url=url,
         timeout=httpx.Timeout(900.0),
-        limits=httpx.Limits(max_connections=128, max_keepalive_connections=128),
+        limits=httpx.Limits(max_connections=128, max_keepalive_connections=128 * keep_alive),
         trust_env=False,  # loopback only, never through a proxy from the environment
     )
 
@@ -641,6 +646,8 @@ async def server_rows(server: Server, corpus: Corpus, args: argparse.Namespace) 
         rows.append(
             await measure(server, f"{label}: throughput", send, jobs, throughput_c, note=note)
         )
+        if server.workers > 1:
+            rows.append(await without_keep_alive(server, corpus, throughput_c))
         for c in CONCURRENCIES:
             log(f"{label}: concurrency {c} for {args.seconds:g} s")
             jobs, note = cycling(len(corpus)), f"{args.seconds:g} s loop"
@@ -659,6 +666,18 @@ async def server_rows(server: Server, corpus: Corpus, args: argparse.Namespace) 
         send = batch_sender(client, corpus)
         rows.append(await measure(server, name, send, jobs, throughput_c, note=note))
     return rows
+
+
+async def without_keep_alive(server: Server, corpus: Corpus, concurrency: int) -> Row:
+    """The throughput pass again, each request on a new connection: the kernel hands every
+    request to a worker anew, instead of each connection staying with one worker."""
+    log(f"{server.label}: throughput without keep-alive, c={concurrency}")
+    async with new_client(server.url, keep_alive=False) as client:
+        server.memory.mark()
+        send = single_sender(client, corpus)
+        stats = await drive(send, one_pass(len(corpus)), concurrency, None)
+    note = f"one pass, c={concurrency}, a new connection per request"
+    return row_from(f"{server.label}: throughput, no keep-alive", stats, server.memory, note)
 
 
 def http_rows(workers: int, corpus: Corpus, args: argparse.Namespace) -> list[Row]:
@@ -698,16 +717,22 @@ def reported_rate(output: str) -> float | None:
     return rates[-1] if rates else None
 
 
-def cli_rows(processes: int, corpus: Corpus) -> list[Row]:
-    name = f"batch file command, {processes} process{'es' if processes > 1 else ''}"
-    if not cli_available():
-        return [unavailable(name, "no app/cli yet")]
-    log(f"{name}: running")
+@dataclass
+class CommandRun:
+    code: int
+    seconds: float  # end to end
+    peak_rss_mb: float  # the command's process tree
+    output: str  # what it printed
+    attributed: list[int]  # indices of the articles with an answer line
+
+
+def run_cli(processes: int, corpus: Corpus, indices: Sequence[int]) -> CommandRun:
+    """``python -m app.cli jsonl IN OUT --processes P`` on the articles ``indices``."""
     with tempfile.TemporaryDirectory(prefix="quotes-bench-") as folder:
         source, target = Path(folder) / "in.jsonl", Path(folder) / "out.jsonl"
         with source.open("w", encoding="utf-8") as out:
-            for article_id, text in zip(corpus.ids, corpus.texts, strict=True):
-                out.write(json.dumps({"id": article_id, "text": text}) + "\n")
+            for i in indices:
+                out.write(json.dumps({"id": corpus.ids[i], "text": corpus.texts[i]}) + "\n")
         command = [sys.executable, "-m", "app.cli", "jsonl", str(source), str(target)]
         command += ["--processes", str(processes)]
         output_path = Path(folder) / "output.txt"
@@ -724,38 +749,58 @@ def cli_rows(processes: int, corpus: Corpus) -> list[Row]:
                 stop_process_tree(process, grace=5)
             seconds = time.perf_counter() - began
         printed = output_path.read_text(encoding="utf-8", errors="replace")
-        results = read_results(target)
-    answered = {result.get("id") for result in results if is_attributed(result)}
-    attributed = [i for i, article_id in enumerate(corpus.ids) if article_id in answered]
+        answered = {result.get("id") for result in read_results(target) if is_attributed(result)}
+    attributed = [i for i in indices if corpus.ids[i] in answered]
+    return CommandRun(code, seconds, peak_mb, printed, attributed)
+
+
+def cli_rows(processes: int, corpus: Corpus) -> list[Row]:
+    """End to end on every article; start-up excluded, by subtracting a run on one article."""
+    name = f"batch file command, {processes} process{'es' if processes > 1 else ''}"
+    if not cli_available():
+        return [unavailable(name, "no app/cli yet")]
+    log(f"{name}: running on every article")
+    full = run_cli(processes, corpus, range(len(corpus)))
     row = Row(
         name,
-        articles=len(attributed),
-        tokens=sum(corpus.tokens[i] for i in attributed),
-        seconds=seconds,
-        errors=len(corpus) - len(attributed),
-        peak_rss_mb=peak_mb,
+        articles=len(full.attributed),
+        tokens=sum(corpus.tokens[i] for i in full.attributed),
+        seconds=full.seconds,
+        errors=len(corpus) - len(full.attributed),
+        peak_rss_mb=full.peak_rss_mb,
         note="end to end, start-up included",
     )
-    if code != 0:
-        last = printed.strip().splitlines()[-1:] or ["no output"]
-        row.note = f"exit code {code}: {last[0][:80]}"
+    if full.code != 0:
+        last = full.output.strip().splitlines()[-1:] or ["no output"]
+        row.note = f"exit code {full.code}: {last[0][:80]}"
         return [row]
-    rate = reported_rate(printed)
-    if rate is None:
+    rate = reported_rate(full.output)
+    if rate is not None:
+        row.note += f"; its summary says {rate:.2f} articles/s"
+    if len(corpus) < 2:
         return [row]
-    own = Row(
-        f"{name}, its own figure",
-        articles=len(attributed),
-        tokens=sum(corpus.tokens[i] for i in attributed),
-        seconds=len(attributed) / rate if rate else 0.0,
-        errors=row.errors,
-        peak_rss_mb=peak_mb,
-        note="the articles/s its summary prints (its own clock, interpreter start excluded)",
-    )
-    return [row, own]
+
+    log(f"{name}: running on the first article alone, to time its start-up")
+    one = run_cli(processes, corpus, [0])
+    rest = [i for i in full.attributed if i != 0]
+    if one.code != 0 or one.attributed != [0] or full.seconds <= one.seconds:
+        return [row]
+    return [
+        row,
+        Row(
+            f"{name}, start-up excluded",
+            articles=len(rest),
+            tokens=sum(corpus.tokens[i] for i in rest),
+            seconds=full.seconds - one.seconds,
+            errors=row.errors,
+            peak_rss_mb=full.peak_rss_mb,
+            note=f"minus a run on article 1 alone ({one.seconds:.1f} s)",
+        ),
+    ]
 
 
 def read_results(path: Path) -> list[Any]:
+    """The JSON lines of ``path`` (None for a line that is not JSON); none if it is missing."""
     if not path.exists():
         return []
     results = []
@@ -931,6 +976,15 @@ def git_state() -> str:
     return commit + (" (with uncommitted changes in the tree)" if dirty else "")
 
 
+def code_digest() -> str:
+    """A digest of the service's code (app/): if it changes during a run, rows measured
+    different code (the working tree is shared)."""
+    digest = hashlib.sha256()
+    for path in sorted((REPO_ROOT / "app").rglob("*.py")):
+        digest.update(str(path.relative_to(REPO_ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def header(corpus: Corpus, args: argparse.Namespace) -> dict[str, Any]:
     import spacy
 
@@ -939,6 +993,7 @@ def header(corpus: Corpus, args: argparse.Namespace) -> dict[str, Any]:
         "cpu_count": os.cpu_count(),
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "commit": git_state(),
+        "code_digest_at_start": code_digest(),
         "python": sys.version.split()[0],
         "spacy": spacy.__version__,
         "data": str(args.data),
@@ -955,7 +1010,8 @@ def header(corpus: Corpus, args: argparse.Namespace) -> dict[str, Any]:
 def header_lines(info: dict[str, Any]) -> str:
     return (
         f"{info['date']}  {info['cpu_count']} cores  load average at start "
-        f"{' '.join(map(str, info['load_average_at_start']))}  commit {info['commit']}\n"
+        f"{' '.join(map(str, info['load_average_at_start']))}, at end "
+        f"{' '.join(map(str, info.get('load_average_at_end', ['-'])))}  commit {info['commit']}\n"
         f"Python {info['python']}, spaCy {info['spacy']}, {MODEL}; {info['articles']} articles "
         f"({info['characters']} characters, {info['tokens']} tokens) from {info['data']}"
     )
@@ -1052,7 +1108,10 @@ def main(argv: list[str] | None = None) -> int:
     soak = run_soak(args.soak, corpus) if args.soak > 0 else None
 
     info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    info["code_digest_at_end"] = code_digest()
     print(header_lines(info))
+    if info["code_digest_at_end"] != info["code_digest_at_start"]:
+        print("WARNING: the code under app/ changed during the run: rows measured different code")
     print()
     print(table(rows))
     print()

@@ -34,6 +34,7 @@ def test_benchmark_runs_on_two_articles(tmp_path: Path) -> None:
         "HTTP 1 worker: c=32",
         "batch API, 1 worker",
         "HTTP 2 workers: throughput",
+        "HTTP 2 workers: throughput, no keep-alive",
         "HTTP 2 workers: c=32",
         "batch API, 2 workers",
         "batch file command, 1 process",
