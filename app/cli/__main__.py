@@ -72,6 +72,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     archive.add_argument(
         "--processes",
         type=positive,
+        metavar="N",
         default=default_processes(),
         help="worker processes, each with its own engine (default: every core, here "
         "%(default)s); 1 attributes in this process",
@@ -79,6 +80,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     archive.add_argument(
         "--batch-size",
         type=positive,
+        metavar="B",
         default=16,
         help="articles per chunk sent to a worker and per nlp.pipe batch (default %(default)s)",
     )
