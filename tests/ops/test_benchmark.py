@@ -50,7 +50,7 @@ def test_benchmark_runs_on_two_articles(tmp_path: Path) -> None:
 
     report = json.loads(figures.read_text())
     assert report["articles"] == 2
-    assert len(report["ratios"]) == 3
+    assert len(report["ratios"]) == 4
     assert {row["name"] for row in report["rows"]} >= {"bare spaCy", "engine in-process"}
     # The rows of the engine and the single-article API attributed both articles, no 5xx
     # (the batch API and command are reported whatever state they are in).
