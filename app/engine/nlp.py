@@ -11,6 +11,7 @@ quotation mark never does.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import astuple
 
 import spacy
@@ -40,16 +41,25 @@ def quote_boundaries(doc: Doc) -> Doc:
     """Find the quotations (``stored_quote_spans``) and preset sentence starts."""
     spans: list[QuoteSpan] = find_quotes(doc.text)
     doc._.quote_spans = [astuple(q) for q in spans]
-    closers = {q.close_mark for q in spans if q.close_mark is not None}
+    preset_boundaries(doc, {q.close_mark for q in spans if q.close_mark is not None})
+    return doc
+
+
+def preset_boundaries(doc: Doc, closers: Container[int], offset: int = 0) -> None:
+    """Preset sentence starts before the parse: a paragraph starts a sentence, a closing
+    quotation mark never does.
+
+    Args:
+        doc: The text to parse, or one paragraph of it.
+        closers: Character offsets (in the whole text) of closing quotation marks.
+        offset: Where ``doc`` starts in the whole text.
+    """
     for token in doc[1:]:
         prev = doc[token.i - 1]
-        if token.idx in closers:
+        if token.idx + offset in closers:
             token.is_sent_start = False
         elif "\n" in prev.text or "\n" in prev.whitespace_:
             token.is_sent_start = not token.is_space
-        elif prev.is_space and "\n" in prev.text:
-            token.is_sent_start = True
-    return doc
 
 
 _DASHES = ["―", "—", "–"]
@@ -84,6 +94,7 @@ def load_pipeline(name: str) -> Language:
 __all__ = [
     "BOUNDARY_COMPONENT",
     "load_pipeline",
+    "preset_boundaries",
     "quote_boundaries",
     "stored_quote_spans",
 ]

@@ -38,6 +38,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Span, Token
 
 from app.engine.cues import CueMatch
@@ -301,8 +303,10 @@ def speaker_of(
 def paragraph_numbers(doc: Doc) -> list[int]:
     """The paragraph of every token, numbered as ``QuoteSpan.paragraph`` is (the
     whitespace between two paragraphs goes with the first)."""
-    starts = [a for a, _ in paragraph_spans(doc.text)]
-    return [max(bisect_right(starts, tok.idx) - 1, 0) for tok in doc]
+    starts = [a for a, _ in paragraph_spans(doc.text)] or [0]
+    offsets = doc.to_array(IDX) if len(doc) else np.zeros(0, dtype=np.uint64)
+    numbers = np.searchsorted(np.asarray(starts, dtype=np.uint64), offsets, side="right") - 1
+    return np.maximum(numbers, 0).tolist()
 
 
 def tokens_within(doc: Doc, ranges: Iterable[tuple[int, int]]) -> list[bool]:

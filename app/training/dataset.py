@@ -83,5 +83,7 @@ def examples(
 ) -> Iterator[list[QuoteExample]]:
     """The examples of each article, in order (one list per article)."""
     texts: Iterable[str] = (a["text"] for a in articles)
-    for gold, doc in zip(articles, attributor.nlp.pipe(texts, batch_size=batch_size), strict=True):
+    # The analysis the service runs, so that training sees the features inference sees.
+    docs = attributor.analyse(texts, batch_size=batch_size)
+    for gold, doc in zip(articles, docs, strict=True):
         yield article_examples(attributor, doc, gold)
