@@ -30,15 +30,18 @@ import signal
 import time
 import traceback
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from app.core import metrics
 from app.engine.types import Attribution
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 WARM_UP_TEXT = (
     '"We will not close the bridge this year," Mayor Anne Hidalgo said on Monday. '
@@ -59,6 +62,10 @@ class Engine(Protocol):
     def model_version(self) -> str: ...
 
     def attribute(self, text: str, include_indirect: bool = False) -> Attribution: ...
+
+
+BATCH_CHUNK = 8
+"""Articles of a batch request one engine takes at once (through spaCy's ``nlp.pipe``)."""
 
 
 class EngineUnavailable(Exception):
@@ -91,6 +98,8 @@ class _Slot(Protocol):
 
     def run(self, text: str, include_indirect: bool = False) -> Attribution: ...
 
+    def run_many(self, texts: list[str], include_indirect: bool = False) -> list[Attribution]: ...
+
     def abort(self) -> None: ...
 
     def stop(self) -> None: ...
@@ -100,7 +109,8 @@ def _engine_process_main(conn: Connection, model: str, models_dir: str) -> None:
     """The body of an engine process: load and warm the engine, then attribute what comes.
 
     Messages to the worker: ``("ready", (model_name, model_version))`` once,
-    then ``("ok", Attribution)`` or ``("error", traceback)`` per text.
+    then ``("ok", Attribution)`` or ``("error", traceback)`` per text, and
+    ``("ok", [Attribution, ...])`` or ``("error", traceback)`` per list of texts.
     """
     # Ctrl-C in a terminal reaches the whole process group; the worker stops this process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -119,7 +129,10 @@ def _engine_process_main(conn: Connection, model: str, models_dir: str) -> None:
         except (EOFError, OSError):
             return  # the worker closed the pipe, or died
         try:
-            result = engine.attribute(text, include_indirect=include_indirect)
+            if isinstance(text, list):  # a chunk of a batch: one nlp.pipe over all of it
+                result = list(engine.attribute_many(text, include_indirect=include_indirect))
+            else:
+                result = engine.attribute(text, include_indirect=include_indirect)
         except Exception:
             conn.send(("error", traceback.format_exc()))
         else:
@@ -172,9 +185,15 @@ class EngineProcess:
         return time.perf_counter() - began
 
     def run(self, text: str, include_indirect: bool = False) -> Attribution:
+        return self._ask(text, include_indirect)
+
+    def run_many(self, texts: list[str], include_indirect: bool = False) -> list[Attribution]:
+        return self._ask(texts, include_indirect)
+
+    def _ask(self, texts: Any, include_indirect: bool) -> Any:
         assert self._conn is not None, "start() first"
         try:
-            self._conn.send((text, include_indirect))
+            self._conn.send((texts, include_indirect))
             kind, payload = self._conn.recv()
         except (EOFError, OSError) as exc:
             self._lost = True
@@ -219,6 +238,12 @@ class EngineThread:
 
     def run(self, text: str, include_indirect: bool = False) -> Attribution:
         return self._engine.attribute(text, include_indirect=include_indirect)
+
+    def run_many(self, texts: list[str], include_indirect: bool = False) -> list[Attribution]:
+        many = getattr(self._engine, "attribute_many", None)
+        if many is None:  # an engine with attribute() only
+            return [self.run(text, include_indirect) for text in texts]
+        return list(many(texts, include_indirect=include_indirect))
 
     def abort(self) -> None:
         pass
@@ -327,48 +352,130 @@ class EnginePool:
 
         Raises ``EngineUnavailable`` (503), ``EngineTimeout`` (503) or ``EngineFailed`` (500).
         """
-        if self.state != "ready":
-            raise EngineUnavailable(self.not_ready_reason(), retry_after=5)
-        if self._admitted >= self.max_in_flight:
-            metrics.ENGINE_REJECTED.labels("in_flight").inc()
-            raise EngineUnavailable(
-                f"The server is attributing {self._admitted} articles already, its limit; "
-                "retry shortly.",
-                retry_after=1,
-            )
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout_seconds
+        self._admit(1)
         self._admitted += 1
         try:
-            slot = await self._acquire(deadline)
-            future = loop.run_in_executor(self._threads, self._run, slot, text, include_indirect)
-            # The slot comes back when the work really ends, not when the client is answered.
-            future.add_done_callback(lambda done: self._release(slot, done))
-            try:
-                async with asyncio.timeout_at(deadline):
-                    return await asyncio.shield(future)
-            except TimeoutError:
-                metrics.ENGINE_REJECTED.labels("timeout").inc()
-                self._aborted.add(slot)
-                slot.abort()
-                logger.warning(
-                    "Attribution stopped at the time limit of %s s (%d characters)",
-                    self.timeout_seconds,
-                    len(text),
-                    extra={"text_chars": len(text)},
-                )
-                raise EngineTimeout(
-                    f"The article was not attributed within the time limit of "
-                    f"{self.timeout_seconds:g} s."
-                ) from None
+            deadline = asyncio.get_running_loop().time() + self.timeout_seconds
+            return await self._on_a_slot(
+                lambda slot: slot.run(text, include_indirect), deadline, len(text)
+            )
         finally:
             self._admitted -= 1
 
-    def _run(self, slot: _Slot, text: str, include_indirect: bool = False) -> Attribution:
+    async def attribute_batch(
+        self, texts: list[str], include_indirect: bool = False
+    ) -> list[Attribution | EngineTimeout | EngineFailed]:
+        """The attribution of every text, in order; a text the engine failed on, or could
+        not finish within the time limit, gets its exception instead of a result.
+
+        The texts go to the engines in chunks of ``BATCH_CHUNK`` (each one ``nlp.pipe``), in
+        parallel over the pool's engines. A chunk counts as one article against
+        ``max_in_flight`` and has the time limit of all its articles; a chunk that fails
+        or overruns is run again article by article, each with its own time limit, so that
+        one bad article costs only itself.
+
+        Raises ``EngineUnavailable`` (503) for the whole batch only when it cannot start.
+        """
+        chunks = [
+            list(range(k, min(k + BATCH_CHUNK, len(texts))))
+            for k in range(0, len(texts), BATCH_CHUNK)
+        ]
+        self._admit(len(chunks))
+        self._admitted += len(chunks)
+        results: list[Attribution | EngineTimeout | EngineFailed] = [
+            EngineFailed("not attributed")
+        ] * len(texts)
+        try:
+            await asyncio.gather(
+                *(self._batch_chunk(texts, chunk, include_indirect, results) for chunk in chunks)
+            )
+        finally:
+            self._admitted -= len(chunks)
+        return results
+
+    async def _batch_chunk(
+        self,
+        texts: list[str],
+        chunk: list[int],
+        include_indirect: bool,
+        results: list[Attribution | EngineTimeout | EngineFailed],
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        part = [texts[k] for k in chunk]
+        try:
+            deadline = loop.time() + self.timeout_seconds * len(part)
+            done = await self._on_a_slot(
+                lambda slot: slot.run_many(part, include_indirect), deadline, sum(map(len, part))
+            )
+            for k, result in zip(chunk, done, strict=True):
+                results[k] = result
+            return
+        except EngineUnavailable:
+            raise
+        except Exception:  # EngineTimeout, EngineFailed, or an engine's own error (threads)
+            logger.warning("A batch chunk failed or overran: its articles run one by one")
+        for k in chunk:
+            try:
+                deadline = loop.time() + self.timeout_seconds
+                results[k] = await self._on_a_slot(
+                    lambda slot, text=texts[k]: slot.run(text, include_indirect),
+                    deadline,
+                    len(texts[k]),
+                )
+            except EngineUnavailable:
+                raise
+            except EngineTimeout as exc:
+                results[k] = exc
+            except Exception as exc:
+                logger.error(
+                    "The engine failed on article %d of a batch: %s: %s",
+                    k,
+                    type(exc).__name__,
+                    str(exc).splitlines()[-1] if str(exc) else "",
+                )
+                results[k] = exc if isinstance(exc, EngineFailed) else EngineFailed(repr(exc))
+
+    def _admit(self, articles: int) -> None:
+        """Refuse work the pool cannot take now (``EngineUnavailable``)."""
+        if self.state != "ready":
+            raise EngineUnavailable(self.not_ready_reason(), retry_after=5)
+        if self._admitted + articles > self.max_in_flight:
+            metrics.ENGINE_REJECTED.labels("in_flight").inc()
+            raise EngineUnavailable(
+                f"The server is attributing {self._admitted} articles already, and its limit "
+                f"is {self.max_in_flight}; retry shortly.",
+                retry_after=1,
+            )
+
+    async def _on_a_slot(self, job: Callable[[_Slot], T], deadline: float, chars: int) -> T:
+        """Run ``job`` on a free engine by ``deadline``; stop the engine if it overruns."""
+        loop = asyncio.get_running_loop()
+        slot = await self._acquire(deadline)
+        future = loop.run_in_executor(self._threads, self._run, slot, job)
+        # The slot comes back when the work really ends, not when the client is answered.
+        future.add_done_callback(lambda done: self._release(slot, done))
+        try:
+            async with asyncio.timeout_at(deadline):
+                return await asyncio.shield(future)
+        except TimeoutError:
+            metrics.ENGINE_REJECTED.labels("timeout").inc()
+            self._aborted.add(slot)
+            slot.abort()
+            logger.warning(
+                "Attribution stopped at the time limit (%d characters)",
+                chars,
+                extra={"text_chars": chars},
+            )
+            raise EngineTimeout(
+                f"The article was not attributed within the time limit of "
+                f"{self.timeout_seconds:g} s."
+            ) from None
+
+    def _run(self, slot: _Slot, job: Callable[[_Slot], T]) -> T:
         metrics.ENGINE_BUSY.inc()
         began = time.perf_counter()
         try:
-            return slot.run(text, include_indirect)
+            return job(slot)
         finally:
             metrics.ENGINE_DURATION.observe(time.perf_counter() - began)
             metrics.ENGINE_BUSY.dec()
@@ -410,7 +517,7 @@ class EnginePool:
                 return
         self._idle.append(slot)
 
-    def _release(self, slot: _Slot, done: asyncio.Future[Attribution]) -> None:
+    def _release(self, slot: _Slot, done: asyncio.Future[Any]) -> None:
         aborted = slot in self._aborted
         self._aborted.discard(slot)
         if not done.cancelled():

@@ -203,7 +203,9 @@ _PROBLEM_DESCRIPTIONS = {
     403: "The API key is not one of QUOTES_API_KEYS.",
     415: "The body is not sent as `application/json`.",
     422: "The body is not a JSON object with a usable `text` (missing, not a string, empty, "
-    "or longer than QUOTES_MAX_TEXT_CHARS); see `errors`.",
+    "longer than QUOTES_MAX_TEXT_CHARS, or with a run of more than QUOTES_MAX_WORD_CHARS "
+    "characters without whitespace), or not a batch of at most QUOTES_MAX_BATCH_SIZE "
+    "articles; see `errors`.",
     500: "An unexpected server error; it is logged, and the body carries no internals.",
     503: "Not now: the model is still loading (or failed to), the server is shutting down, "
     "this worker is at its limit of articles in flight (QUOTES_MAX_IN_FLIGHT), or no engine "

@@ -13,6 +13,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic_core import PydanticCustomError
 
+from app import __version__
+from app.api.errors import Problem
+from app.engine.types import Attribution, Mention, Quote, Speaker
+
 OFFSETS = (
     "Python string offsets (code points) into the submitted text; "
     "text[start:end] equals the span's text."
@@ -198,6 +202,117 @@ class QuoteResponse(BaseModel):
     quotes: list[QuoteOut] = Field(description="Every quotation, in text order; empty if none.")
     speakers: list[SpeakerOut] = Field(description="Every entity that speaks at least once.")
     meta: Meta = Field(description="Which model and service produced this result.")
+
+
+def response_of(
+    result: Attribution, model: str | None = None, model_version: str | None = None
+) -> QuoteResponse:
+    """The engine's result as the answer of ``POST /v1/quotes`` (and of the command line);
+    ``model`` and ``model_version`` override the ones the result carries."""
+
+    def mention(m: Mention) -> MentionOut:
+        return MentionOut(text=m.text, start=m.start, end=m.end)
+
+    def quote(q: Quote) -> QuoteOut:
+        ref = q.speaker
+        return QuoteOut(
+            id=q.id,
+            text=q.text,
+            start=q.start,
+            end=q.end,
+            kind=q.kind,
+            speaker=None
+            if ref is None
+            else SpeakerRefOut(
+                id=ref.entity_id,
+                name=ref.name,
+                mention=mention(ref.mention),
+                resolution=ref.resolution,
+            ),
+            cue=None
+            if q.cue is None
+            else CueOut(text=q.cue.text, lemma=q.cue.lemma, start=q.cue.start, end=q.cue.end),
+            confidence=q.confidence,
+        )
+
+    def speaker(s: Speaker) -> SpeakerOut:
+        return SpeakerOut(
+            id=s.id,
+            name=s.name,
+            label=s.label,
+            mentions=[mention(m) for m in s.mentions],
+            quote_ids=list(s.quote_ids),
+        )
+
+    return QuoteResponse(
+        quotes=[quote(q) for q in result.quotes],
+        speakers=[speaker(s) for s in result.speakers],
+        meta=Meta(
+            model=model or result.meta.get("model", "unknown"),
+            model_version=model_version or result.meta.get("model_version", "unknown"),
+            service_version=__version__,
+        ),
+    )
+
+
+class BatchArticle(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = Field(
+        min_length=1,
+        max_length=256,
+        description="The article's id, given back with its result; unique in the batch.",
+        examples=["a1"],
+    )
+    text: str = Field(
+        description="The article, as for `POST /v1/quotes`. A blank text, one over "
+        "QUOTES_MAX_TEXT_CHARS or with a run over QUOTES_MAX_WORD_CHARS characters without "
+        "whitespace gets an `error` result of its own; the other articles are attributed.",
+        examples=[EXAMPLE_TEXT],
+    )
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def replace_lone_surrogates(cls, value: object) -> object:
+        return QuoteRequest.replace_lone_surrogates(value)
+
+
+class BatchRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    articles: list[BatchArticle] = Field(
+        min_length=1,
+        description="The articles, at most QUOTES_MAX_BATCH_SIZE (32 by default).",
+    )
+    include_indirect: StrictBool = Field(
+        False, description="As for `POST /v1/quotes`, for every article of the batch."
+    )
+
+
+class BatchResult(BaseModel):
+    """One article's result: its quotations and speakers, or its own error."""
+
+    id: str = Field(description="The article's id.")
+    quotes: list[QuoteOut] | None = Field(
+        None, description="As for `POST /v1/quotes`; absent when `error` is set."
+    )
+    speakers: list[SpeakerOut] | None = Field(
+        None, description="As for `POST /v1/quotes`; absent when `error` is set."
+    )
+    error: Problem | None = Field(
+        None,
+        description="Why this article has no result, as a problem object: 422 (blank, too "
+        "long, a word too long, a repeated id), 503 (the engine did not finish it within "
+        "QUOTES_REQUEST_TIMEOUT_SECONDS) or 500 (the engine failed on it). `instance` points "
+        "at the article (`/v1/quotes/batch#/articles/3`).",
+    )
+
+
+class BatchResponse(BaseModel):
+    results: list[BatchResult] = Field(
+        description="One result per article, in the order of `articles`."
+    )
+    meta: Meta = Field(description="Which model and service produced these results.")
 
 
 class HealthStatus(BaseModel):

@@ -17,8 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app import __version__
-from app.api.schemas import QuoteRequest, QuoteResponse
+from app.api.schemas import QuoteRequest, response_of
 from app.core.config import Settings
 from app.core.limits import check_text_limits
 from app.engine.types import Attribution
@@ -29,50 +28,7 @@ ErrorItem = dict[str, Any]
 
 def response_body(result: Attribution) -> dict[str, Any]:
     """The engine's result as the body ``POST /v1/quotes`` answers with: quotes, speakers, meta."""
-    quotes = []
-    for quote in result.quotes:
-        speaker = None
-        if quote.speaker is not None:
-            ref = quote.speaker
-            speaker = {
-                "id": ref.entity_id,
-                "name": ref.name,
-                "mention": _span(ref.mention),
-                "resolution": ref.resolution,
-            }
-        cue = None
-        if quote.cue is not None:
-            cue = {**_span(quote.cue), "lemma": quote.cue.lemma}
-        quotes.append(
-            {
-                "id": quote.id,
-                "text": quote.text,
-                "start": quote.start,
-                "end": quote.end,
-                "kind": quote.kind,
-                "speaker": speaker,
-                "cue": cue,
-                "confidence": quote.confidence,
-            }
-        )
-    speakers = [
-        {
-            "id": s.id,
-            "name": s.name,
-            "label": s.label,
-            "mentions": [_span(m) for m in s.mentions],
-            "quote_ids": list(s.quote_ids),
-        }
-        for s in result.speakers
-    ]
-    meta = {**result.meta, "service_version": __version__}
-    # Through the API's response model: the same fields, in the same order, checked alike.
-    body = QuoteResponse.model_validate({"quotes": quotes, "speakers": speakers, "meta": meta})
-    return body.model_dump(mode="json")
-
-
-def _span(span: Any) -> dict[str, Any]:
-    return {"text": span.text, "start": span.start, "end": span.end}
+    return response_of(result).model_dump(mode="json")
 
 
 def problem(status: int, detail: str, errors: list[ErrorItem] | None = None) -> dict[str, Any]:

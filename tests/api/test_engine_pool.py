@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from app.api.engine_pool import EnginePool, EngineTimeout, EngineUnavailable
+from app.api.engine_pool import BATCH_CHUNK, EnginePool, EngineTimeout, EngineUnavailable
 from app.engine.types import Attribution
 
 from .fakes import FakeAttributor
@@ -150,3 +150,67 @@ def test_engine_errors_reach_the_caller_and_the_engine_stays_in_service() -> Non
 def test_a_pool_needs_an_engine() -> None:
     with pytest.raises(ValueError):
         EnginePool([], max_in_flight=1, timeout_seconds=1)
+
+
+class ChunkedEngine(FakeAttributor):
+    """Has ``attribute_many``; remembers the size of every chunk; sleeps on "slow" texts."""
+
+    def __init__(self, slow_seconds: float = 0.0) -> None:
+        super().__init__()
+        self.chunks: list[int] = []
+        self.slow_seconds = slow_seconds
+
+    def attribute(self, text: str, include_indirect: bool = False) -> Attribution:
+        if text == "slow":
+            threading.Event().wait(self.slow_seconds)
+        if text == "boom":
+            raise RuntimeError("boom")
+        return Attribution(meta={"text": text})
+
+    def attribute_many(self, texts, include_indirect: bool = False):
+        self.chunks.append(len(texts))
+        return [self.attribute(t, include_indirect) for t in texts]
+
+
+def test_a_batch_goes_to_the_engines_in_chunks_and_comes_back_in_order() -> None:
+    async def scenario() -> None:
+        engine = ChunkedEngine()
+        pool = pool_of(engine, threads=2, max_in_flight=8)
+        await pool.start()
+        texts = [f"t{k}" for k in range(BATCH_CHUNK * 2 + 3)]
+        results = await pool.attribute_batch(texts)
+        assert [r.meta["text"] for r in results] == texts
+        assert sorted(engine.chunks) == [3, BATCH_CHUNK, BATCH_CHUNK]
+        await pool.close()
+
+    run(scenario())
+
+
+def test_an_article_that_overruns_or_fails_in_a_batch_costs_only_itself() -> None:
+    async def scenario() -> None:
+        engine = ChunkedEngine(slow_seconds=1.5)
+        pool = pool_of(engine, threads=2, max_in_flight=8, timeout_seconds=0.4)
+        await pool.start()
+        results = await pool.attribute_batch(["a", "slow", "b", "boom"])
+        assert [type(r).__name__ for r in results] == [
+            "Attribution",
+            "EngineTimeout",
+            "Attribution",
+            "EngineFailed",
+        ]
+        await pool.close()
+
+    run(scenario())
+
+
+def test_a_batch_that_cannot_be_admitted_is_refused_whole() -> None:
+    async def scenario() -> None:
+        pool = pool_of(ChunkedEngine(), max_in_flight=2)
+        await pool.start()
+        texts = ["x"] * (BATCH_CHUNK * 2 + 1)  # three chunks, two admissions allowed
+        with pytest.raises(EngineUnavailable, match="limit is 2"):
+            await pool.attribute_batch(texts)
+        assert pool.in_flight == 0
+        await pool.close()
+
+    run(scenario())

@@ -52,7 +52,7 @@ def test_operation_ids_are_the_route_function_names() -> None:
         for operation in path_item.values()
     }
 
-    assert operation_ids == {"attribute_quotes", "healthz", "metrics", "readyz"}
+    assert operation_ids == {"attribute_quotes", "attribute_batch", "healthz", "metrics", "readyz"}
 
 
 def test_error_responses_are_documented_as_problem_json() -> None:

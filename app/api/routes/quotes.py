@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from email.message import Message
+from http import HTTPStatus
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Request
@@ -11,23 +12,23 @@ from fastapi.openapi.models import Example
 
 from app import __version__
 from app.api.deps import EngineDep, SettingsDep
-from app.api.engine_pool import EngineTimeout, EngineUnavailable
-from app.api.errors import problem_responses
+from app.api.engine_pool import EngineFailed, EngineTimeout, EngineUnavailable
+from app.api.errors import Problem, ValidationErrorItem, problem_responses
 from app.api.schemas import (
     EXAMPLE_RESPONSE,
     EXAMPLE_TEXT,
-    CueOut,
-    MentionOut,
+    BatchArticle,
+    BatchRequest,
+    BatchResponse,
+    BatchResult,
     Meta,
-    QuoteOut,
     QuoteRequest,
     QuoteResponse,
-    SpeakerOut,
-    SpeakerRefOut,
+    response_of,
 )
 from app.core import metrics
+from app.core.config import Settings
 from app.core.limits import check_text_limits
-from app.engine.types import Cue, Mention, Quote, Speaker, SpeakerRef
 
 router = APIRouter(prefix="/v1", tags=["quotes"])
 
@@ -46,6 +47,19 @@ REQUEST_EXAMPLES = {
             "text": "A further meeting will take place in May in Tokyo, the minister said "
             'on Friday. "We are not there yet," she added.',
             "include_indirect": True,
+        },
+    ),
+}
+
+
+BATCH_EXAMPLES = {
+    "batch": Example(
+        summary="Two articles, one of them blank (it gets its own error)",
+        value={
+            "articles": [
+                {"id": "a1", "text": EXAMPLE_TEXT},
+                {"id": "a2", "text": " "},
+            ]
         },
     ),
 }
@@ -104,9 +118,80 @@ async def attribute_quotes(
         raise HTTPException(503, str(exc)) from None
     metrics.ARTICLES.inc()
     metrics.QUOTATIONS.inc(len(result.quotes))
-    return QuoteResponse(
-        quotes=[_quote(quote) for quote in result.quotes],
-        speakers=[_speaker(speaker) for speaker in result.speakers],
+    return response_of(result, engine.model_name, engine.model_version)
+
+
+BATCH_PATH = "/v1/quotes/batch"
+
+
+@router.post(
+    "/quotes/batch",
+    summary="Attribute the quotations of several articles",
+    description="Up to QUOTES_MAX_BATCH_SIZE articles in one request, attributed together "
+    "(spaCy batches them) and in parallel over the engine processes. `results` has one "
+    "entry per article, in order: its `quotes` and `speakers` as `POST /v1/quotes` gives "
+    "them, or its own `error` (a problem object) when that article cannot be attributed. "
+    "One bad article never fails the others; the request as a whole is refused only when "
+    "it is not a batch (422), is too large (413, 422) or cannot start now (503).",
+    dependencies=[Depends(require_json)],
+    responses=problem_responses(400, 413, 415, 422, 500, 503),
+)
+async def attribute_batch(
+    body: Annotated[BatchRequest, Body(openapi_examples=BATCH_EXAMPLES)],
+    engine: EngineDep,
+    settings: SettingsDep,
+    request: Request,
+) -> BatchResponse:
+    articles = body.articles
+    if len(articles) > settings.max_batch_size:
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ("body", "articles"),
+                    "msg": f"A batch should have at most {settings.max_batch_size} articles "
+                    f"(got {len(articles)}); split it, or raise QUOTES_MAX_BATCH_SIZE",
+                    "type": "too_long",
+                }
+            ]
+        )
+    request.state.text_chars = sum(len(a.text) for a in articles)
+    results: list[BatchResult | None] = [None] * len(articles)
+    todo: list[int] = []
+    seen: set[str] = set()
+    for k, article in enumerate(articles):
+        metrics.TEXT_CHARS.observe(len(article.text))
+        refused = _refusal(article, seen, settings)
+        seen.add(article.id)
+        if refused is None:
+            todo.append(k)
+        else:
+            kind, msg = refused
+            results[k] = _failed(article.id, k, 422, msg, [("text", msg, kind)])
+    try:
+        done = await engine.attribute_batch(
+            [articles[k].text for k in todo], include_indirect=body.include_indirect
+        )
+    except EngineUnavailable as exc:
+        raise HTTPException(503, exc.detail, {"Retry-After": str(exc.retry_after)}) from None
+    for k, outcome in zip(todo, done, strict=True):
+        if isinstance(outcome, EngineTimeout):
+            results[k] = _failed(articles[k].id, k, 503, str(outcome))
+        elif isinstance(outcome, EngineFailed):
+            results[k] = _failed(
+                articles[k].id,
+                k,
+                500,
+                "The engine failed on this article; the error has been logged.",
+            )
+        else:
+            metrics.ARTICLES.inc()
+            metrics.QUOTATIONS.inc(len(outcome.quotes))
+            answer = response_of(outcome, engine.model_name, engine.model_version)
+            results[k] = BatchResult(
+                id=articles[k].id, quotes=answer.quotes, speakers=answer.speakers
+            )
+    return BatchResponse(
+        results=[r for r in results if r is not None],
         meta=Meta(
             model=engine.model_name,
             model_version=engine.model_version,
@@ -115,38 +200,37 @@ async def attribute_quotes(
     )
 
 
-def _mention(mention: Mention) -> MentionOut:
-    return MentionOut(text=mention.text, start=mention.start, end=mention.end)
+def _refusal(article: BatchArticle, seen: set[str], settings: Settings) -> tuple[str, str] | None:
+    """Why one article of a batch is refused (error type, message), or None."""
+    if article.id in seen:
+        return "duplicate_id", f"The id {article.id!r} is used by an earlier article of the batch"
+    if not article.text.strip():
+        return "string_blank", "Text must contain at least one non-whitespace character"
+    limit = check_text_limits(article.text, settings)
+    return None if limit is None else (limit.type, limit.msg)
 
 
-def _speaker_ref(ref: SpeakerRef) -> SpeakerRefOut:
-    return SpeakerRefOut(
-        id=ref.entity_id, name=ref.name, mention=_mention(ref.mention), resolution=ref.resolution
-    )
-
-
-def _cue(cue: Cue) -> CueOut:
-    return CueOut(text=cue.text, lemma=cue.lemma, start=cue.start, end=cue.end)
-
-
-def _quote(quote: Quote) -> QuoteOut:
-    return QuoteOut(
-        id=quote.id,
-        text=quote.text,
-        start=quote.start,
-        end=quote.end,
-        kind=quote.kind,
-        speaker=_speaker_ref(quote.speaker) if quote.speaker is not None else None,
-        cue=_cue(quote.cue) if quote.cue is not None else None,
-        confidence=quote.confidence,
-    )
-
-
-def _speaker(speaker: Speaker) -> SpeakerOut:
-    return SpeakerOut(
-        id=speaker.id,
-        name=speaker.name,
-        label=speaker.label,
-        mentions=[_mention(mention) for mention in speaker.mentions],
-        quote_ids=list(speaker.quote_ids),
+def _failed(
+    article_id: str,
+    index: int,
+    status: int,
+    detail: str,
+    errors: list[tuple[str, str, str]] | None = None,
+) -> BatchResult:
+    """An article's result that is a problem object, pointing at the article."""
+    loc = ["body", "articles", index]
+    return BatchResult(
+        id=article_id,
+        error=Problem(
+            title=HTTPStatus(status).phrase,
+            status=status,
+            detail=detail if errors is None else f"{'.'.join(map(str, loc))}.text: {detail}",
+            instance=f"{BATCH_PATH}#/articles/{index}",
+            errors=None
+            if errors is None
+            else [
+                ValidationErrorItem(loc=[*loc, field], msg=msg, type=kind)
+                for field, msg, kind in errors
+            ],
+        ),
     )
