@@ -27,7 +27,7 @@ from app.api.middleware import (
     BodySizeLimitMiddleware,
     RequestTelemetryMiddleware,
 )
-from app.core import metrics
+from app.core import metrics, workers
 from app.core.config import Settings, get_settings
 from app.core.logs import configure_logging
 
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, *, attributor: Engine | None = 
                 timeout_seconds=settings.request_timeout_seconds,
             )
             await engine.start()
+            workers.mark_ready()
             starting = None
         else:
             engine = EnginePool.of_processes(
@@ -81,10 +82,14 @@ def create_app(settings: Settings | None = None, *, attributor: Engine | None = 
             )
             # In the background: /healthz answers at once, /readyz says 503 until warm.
             starting = asyncio.create_task(engine.start())
+            starting.add_done_callback(
+                lambda _: workers.mark_ready() if engine.state == "ready" else None
+            )
         app.state.engine = engine
         try:
             yield
         finally:
+            workers.mark_not_ready()
             if starting is not None:
                 await asyncio.wait([starting], timeout=120)
             await engine.close()

@@ -8,7 +8,8 @@ Several workers means several processes, and a Prometheus scrape reaches one of 
 when QUOTES_WORKERS > 1 the workers keep their metrics in files of a shared folder
 (``PROMETHEUS_MULTIPROC_DIR``; one is made in the temporary folder if it is not set), and
 whichever answers /metrics sums them all. The folder is emptied here first: files left by
-an earlier run would be summed in.
+an earlier run would be summed in. Likewise /readyz counts the ready workers in a shared
+folder made here (``app.core.workers``), so the server is ready only when all of them are.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import uvicorn
 from app.core.config import Settings
 from app.core.logs import log_config
 from app.core.metrics import MULTIPROC_ENV
+from app.core.workers import READY_DIR_ENV
 
 
 def prepare_metrics_dir(workers: int) -> tuple[str | None, bool]:
@@ -44,6 +46,11 @@ def prepare_metrics_dir(workers: int) -> tuple[str | None, bool]:
 def main() -> None:
     settings = Settings()
     path, made_here = prepare_metrics_dir(settings.workers)
+    ready_dir = None
+    if settings.workers > 1:
+        # Inherited by the workers: each marks itself ready there (app.core.workers).
+        ready_dir = tempfile.mkdtemp(prefix="quotes-ready-")
+        os.environ[READY_DIR_ENV] = ready_dir
     try:
         uvicorn.run(
             "app.main:app",
@@ -59,6 +66,8 @@ def main() -> None:
     finally:
         if made_here and path:
             shutil.rmtree(path, ignore_errors=True)
+        if ready_dir is not None:
+            shutil.rmtree(ready_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
