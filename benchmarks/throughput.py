@@ -609,78 +609,93 @@ def percentile(ordered: Sequence[float], q: float) -> float | None:
 
 @dataclass
 class Server:
+    """A server being measured, and what every row against it needs."""
+
     label: str  # "HTTP 1 worker", "HTTP 2 workers"
     url: str
     pid: int
     workers: int
     engines: int  # engine processes in all
     memory: TreeMemory
+    corpus: Corpus
+
+
+Sender = Callable[[httpx.AsyncClient, Corpus], Send]
 
 
 async def measure(
     server: Server,
     name: str,
-    send: Send,
+    sender: Sender,
     jobs: Iterator[Job],
     concurrency: int,
     *,
     note: str,
     seconds: float | None = None,
+    keep_alive: bool = True,
 ) -> Row:
-    """One row: ``drive`` with the server's memory peak of that run alone."""
-    server.memory.mark()
-    stats = await drive(send, jobs, concurrency, seconds)
-    if server.workers > 1:
-        note += f"; connections per worker {connections_per_worker(server.url, server.pid)}"
+    """One row, on a client of its own: ``drive`` with the server's memory peak of that run
+    alone and, with several workers, how the row's connections spread over them."""
+    async with new_client(server.url, keep_alive) as client:
+        server.memory.mark()
+        stats = await drive(sender(client, server.corpus), jobs, concurrency, seconds)
+        if server.workers > 1 and keep_alive:
+            note += f"; connections per worker {connections_per_worker(server.url, server.pid)}"
     return row_from(name, stats, server.memory, note)
 
 
-async def server_rows(server: Server, corpus: Corpus, args: argparse.Namespace) -> list[Row]:
+async def server_rows(server: Server, args: argparse.Namespace) -> list[Row]:
     """Throughput, latency at each concurrency, and the batch API, against one server."""
-    label, rows = server.label, []
+    label, count = server.label, len(server.corpus)
     throughput_c = REQUESTS_PER_ENGINE * server.engines
-    async with new_client(server.url) as client:
-        send = single_sender(client, corpus)
-        await drive(send, one_pass(min(len(corpus), WARM_UP_ARTICLES)), throughput_c, None)
+    async with new_client(server.url) as client:  # warm-up
+        send = single_sender(client, server.corpus)
+        await drive(send, one_pass(min(count, WARM_UP_ARTICLES)), throughput_c, None)
 
-        log(f"{label}: throughput, one pass at concurrency {throughput_c}")
-        jobs = one_pass(len(corpus))
-        note = f"one pass, c={throughput_c}"
-        rows.append(
-            await measure(server, f"{label}: throughput", send, jobs, throughput_c, note=note)
+    log(f"{label}: throughput, one pass at concurrency {throughput_c}")
+    note = f"one pass, c={throughput_c}"
+    rows = [
+        await measure(
+            server, f"{label}: throughput", single_sender, one_pass(count), throughput_c, note=note
         )
-        if server.workers > 1:
-            rows.append(await without_keep_alive(server, corpus, throughput_c))
-        for c in CONCURRENCIES:
-            log(f"{label}: concurrency {c} for {args.seconds:g} s")
-            jobs, note = cycling(len(corpus)), f"{args.seconds:g} s loop"
-            row = await measure(
-                server, f"{label}: c={c}", send, jobs, c, seconds=args.seconds, note=note
+    ]
+    if server.workers > 1:
+        log(f"{label}: throughput without keep-alive, c={throughput_c}")
+        rows.append(
+            await measure(
+                server,
+                f"{label}: throughput, no keep-alive",
+                single_sender,
+                one_pass(count),
+                throughput_c,
+                note=f"one pass, c={throughput_c}, a new connection per request",
+                keep_alive=False,
             )
-            rows.append(row)
+        )
+    for c in CONCURRENCIES:
+        log(f"{label}: concurrency {c} for {args.seconds:g} s")
+        note = f"{args.seconds:g} s loop"
+        rows.append(
+            await measure(
+                server,
+                f"{label}: c={c}",
+                single_sender,
+                cycling(count),
+                c,
+                note=note,
+                seconds=args.seconds,
+            )
+        )
 
-        name = f"batch API, {label.removeprefix('HTTP ')}"
-        if not has_batch_route(server.url):
-            rows.append(unavailable(name, f"no POST {BATCH_ROUTE} in /openapi.json"))
-            return rows
-        log(f"{name}: one pass, {args.request_batch} articles a request, c={throughput_c}")
-        jobs = one_pass(len(corpus), args.request_batch)
-        note = f"one pass, c={throughput_c}; latency per request of {args.request_batch}"
-        send = batch_sender(client, corpus)
-        rows.append(await measure(server, name, send, jobs, throughput_c, note=note))
+    name = f"batch API, {label.removeprefix('HTTP ')}"
+    if not has_batch_route(server.url):
+        rows.append(unavailable(name, f"no POST {BATCH_ROUTE} in /openapi.json"))
+        return rows
+    log(f"{name}: one pass, {args.request_batch} articles a request, c={throughput_c}")
+    jobs = one_pass(count, args.request_batch)
+    note = f"one pass, c={throughput_c}; latency per request of {args.request_batch}"
+    rows.append(await measure(server, name, batch_sender, jobs, throughput_c, note=note))
     return rows
-
-
-async def without_keep_alive(server: Server, corpus: Corpus, concurrency: int) -> Row:
-    """The throughput pass again, each request on a new connection: the kernel hands every
-    request to a worker anew, instead of each connection staying with one worker."""
-    log(f"{server.label}: throughput without keep-alive, c={concurrency}")
-    async with new_client(server.url, keep_alive=False) as client:
-        server.memory.mark()
-        send = single_sender(client, corpus)
-        stats = await drive(send, one_pass(len(corpus)), concurrency, None)
-    note = f"one pass, c={concurrency}, a new connection per request"
-    return row_from(f"{server.label}: throughput, no keep-alive", stats, server.memory, note)
 
 
 def http_rows(workers: int, corpus: Corpus, args: argparse.Namespace) -> list[Row]:
@@ -696,8 +711,8 @@ def http_rows(workers: int, corpus: Corpus, args: argparse.Namespace) -> list[Ro
     }
     with running_server(**settings) as (url, pid), TreeMemory(pid) as memory:
         wait_for_every_engine(url, workers)
-        server = Server(label, url, pid, workers, workers, memory)
-        return asyncio.run(server_rows(server, corpus, args))
+        server = Server(label, url, pid, workers, workers, memory, corpus)
+        return asyncio.run(server_rows(server, args))
 
 
 # --- The batch file command --------------------------------------------------------------
@@ -786,7 +801,10 @@ def cli_rows(processes: int, corpus: Corpus) -> list[Row]:
     log(f"{name}: running on the first article alone, to time its start-up")
     one = run_cli(processes, corpus, [0])
     rest = [i for i in full.attributed if i != 0]
-    if one.code != 0 or one.attributed != [0] or full.seconds <= one.seconds:
+    if one.code != 0 or one.attributed != [0]:
+        return [row]
+    if full.seconds - one.seconds < max(1.0, 0.2 * full.seconds):
+        row.note += "; too few articles to tell start-up from work"
         return [row]
     return [
         row,
