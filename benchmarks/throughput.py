@@ -182,6 +182,8 @@ class SoakResult:
     rss_end_mb: float
     rss_peak_mb: float
     samples_mb: list[float] = field(default_factory=list)
+    by_process_after_warm_up_mb: dict[str, float] = field(default_factory=dict)
+    by_process_end_mb: dict[str, float] = field(default_factory=dict)
 
     @property
     def growth_pct(self) -> float:
@@ -892,9 +894,24 @@ async def soak_phase(
         return await drive(send, jobs, REQUESTS_PER_ENGINE, None)
 
 
-def idle_rss_mb(pid: int) -> float:
+def idle_rss_mb(pid: int) -> tuple[float, dict[str, float]]:
+    """The server tree's RSS once idle, in all and by kind of process (``rss_by_role``)."""
     time.sleep(2)  # let the last answers leave and the engine go idle
-    return tree_rss(pid) / MB
+    return tree_rss(pid) / MB, rss_by_role(pid)
+
+
+def rss_by_role(pid: int) -> dict[str, float]:
+    """RSS in MB of the server process, its engine processes and multiprocessing's helper."""
+    roles: Counter[str] = Counter()
+    try:
+        root = psutil.Process(pid)
+        roles["server"] += root.memory_info().rss / MB
+        for child in root.children(recursive=True):
+            helper = any("resource_tracker" in part for part in child.cmdline())
+            roles["resource tracker" if helper else "engine"] += child.memory_info().rss / MB
+    except psutil.NoSuchProcess:
+        pass
+    return dict(roles)
 
 
 def run_soak(requests: int, corpus: Corpus) -> SoakResult:
@@ -906,17 +923,17 @@ def run_soak(requests: int, corpus: Corpus) -> SoakResult:
     with (
         running_server(**settings) as (url, pid),
         TreeMemory(pid) as memory,
-        tqdm(total=requests, desc="soak", unit="req", file=sys.stderr) as progress,
+        tqdm(total=requests, desc="soak", unit="req", file=sys.stderr, mininterval=2) as progress,
     ):
         samples: list[float] = []
         began = time.perf_counter()
         first = asyncio.run(soak_phase(url, corpus, range(warm_up), progress, pid, samples))
-        after_warm_up = idle_rss_mb(pid)
+        after_warm_up, by_process_after_warm_up = idle_rss_mb(pid)
         rest = asyncio.run(
             soak_phase(url, corpus, range(warm_up, requests), progress, pid, samples)
         )
         seconds = time.perf_counter() - began
-        end = idle_rss_mb(pid)
+        end, by_process_end = idle_rss_mb(pid)
         return SoakResult(
             requests=requests,
             errors=first.errors + rest.errors,
@@ -926,6 +943,8 @@ def run_soak(requests: int, corpus: Corpus) -> SoakResult:
             rss_end_mb=end,
             rss_peak_mb=memory.peak_mb,
             samples_mb=samples,
+            by_process_after_warm_up_mb=by_process_after_warm_up,
+            by_process_end_mb=by_process_end,
         )
 
 
@@ -978,11 +997,16 @@ def ratio_lines(ratios: list[Ratio]) -> str:
 
 def soak_lines(soak: SoakResult) -> str:
     verdict = "PASS" if soak.growth_pct < 5 and soak.errors == 0 else "FAIL"
+    by_process = ", ".join(
+        f"{role} {soak.by_process_after_warm_up_mb.get(role, 0):.0f} -> {end:.0f} MB"
+        for role, end in soak.by_process_end_mb.items()
+    )
     return (
         f"memory soak: {soak.requests} unique requests in {soak.seconds:.0f} s, "
         f"{soak.errors} errors, {soak.status_5xx} 5xx\n"
         f"  server RSS idle after warm-up (first 5%) {soak.rss_after_warm_up_mb:.0f} MB, "
         f"idle at the end {soak.rss_end_mb:.0f} MB, peak {soak.rss_peak_mb:.0f} MB\n"
+        f"  by process: {by_process}\n"
         f"  growth {soak.growth_pct:+.1f}%  target < 5% and no errors  {verdict}"
     )
 
