@@ -25,10 +25,11 @@ HTTP 1 worker / HTTP N workers
     the articles for ``--seconds`` each; a request started before the end is waited for.
     A loop covers as many articles as it gets through, not whole passes, and the articles
     differ in length: compare loops by tok/s. Measuring starts once /metrics counts every
-    engine process loaded (/readyz is one worker's answer). With several workers the note
-    gives the client connections each worker holds (a keep-alive connection stays with the
-    worker that accepted it), and a *no keep-alive* row repeats the throughput pass with a
-    new connection per request.
+    engine process loaded (before commit 9feb62d, /readyz was one worker's answer). Each
+    row has a client of its own; with several workers its note gives how that client's
+    connections spread over the workers (a keep-alive connection stays with the worker that
+    accepted it), and a *no keep-alive* row repeats the throughput pass with a new
+    connection per request.
 batch API
     ``POST /v1/quotes/batch`` with ``--request-batch`` articles per request, one pass at
     the throughput concurrency, on each server, when the served /openapi.json has the route;
@@ -49,7 +50,8 @@ sampled every 0.2 s while that row ran.
 
 The ratios at the end are the targets of issue 5: engine / bare >= 1.5x, HTTP 1 worker
 (throughput row) / engine in-process >= 0.9x, HTTP N workers / 1 worker >= 1.7x (on 2
-cores). The client runs on the same machine as the server and takes some of its CPU; on a
+cores), plus N workers without keep-alive / 1 worker, as a diagnostic of the spread
+over workers. The client runs on the same machine as the server and takes some of its CPU; on a
 shared machine every figure is indicative, so the header gives the date, core count, load
 average and commit, and a warning says when the code under app/ changed during the run.
 
