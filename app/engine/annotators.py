@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.matcher import Matcher
@@ -26,10 +27,43 @@ from spacy.tokens import Doc
 from spacy.tokens._retokenize import set_token_attrs
 
 Annotator = Callable[[Doc], Doc]
+K = TypeVar("K")
+V = TypeVar("V")
 
-_CACHE_LIMIT = 200_000
-"""Lemma cache entries kept before the cache is emptied: news brings new names every
-day, and a server must not grow with them."""
+GENERATION = 5_000
+"""Entries of one cache generation (``Recent``). News brings new names every day, and a
+server must not grow with them: a cache keeps at most two generations."""
+
+
+class Recent(Generic[K, V]):
+    """A bounded cache that keeps what is in use: two generations of at most ``size``
+    entries each. A hit in the older one moves the entry to the newer; when the newer is
+    full, it becomes the older and the oldest is dropped. Cheaper per lookup than an LRU
+    list, and as bounded."""
+
+    def __init__(self, size: int = GENERATION, on_turn: Callable[[], None] | None = None):
+        self.size = size
+        self._new: dict[K, V] = {}
+        self._old: dict[K, V] = {}
+        self._on_turn = on_turn
+
+    def get(self, key: K) -> V | None:
+        value = self._new.get(key)
+        if value is None:
+            value = self._old.get(key)
+            if value is not None:
+                self.put(key, value)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self._new[key] = value
+        if len(self._new) >= self.size:
+            self._old, self._new = self._new, {}
+            if self._on_turn is not None:
+                self._on_turn()
+
+    def __len__(self) -> int:
+        return len(self._new) + len(self._old)
 
 
 Test = Callable[[object], bool]
@@ -73,7 +107,7 @@ class FastAttributeRuler:
         self._indices: dict[int, int] = {}  # rules matched by the Matcher: their token
         self._by_word: dict[str, list[tuple[int, list[tuple[int, Test]]]]] = {}
         self._any_word: list[tuple[int, list[tuple[int, Test]]]] = []
-        self._hits: dict[tuple[int, int, int, int], tuple[int, ...]] = {}
+        self._hits: Recent[tuple[int, int, int, int], tuple[int, ...]] = Recent()
         # What the tag-only rules set, by tag: (rule order, value); a later rule wins.
         self._pos: dict[int, tuple[int, int]] = {}
         self._morph: dict[int, tuple[int, int]] = {}
@@ -126,15 +160,13 @@ class FastAttributeRuler:
         """The one-token rules that match a token with these (hashed) attribute values."""
         hits = self._hits.get(key)
         if hits is None:
-            if len(self._hits) > _CACHE_LIMIT:
-                self._hits.clear()
             strings = self._vocab.strings
             values = (strings[key[0]], strings[key[1]], strings[key[2]], bool(key[3]))
             rules = sorted(self._by_word.get(values[0], []) + self._any_word, key=_first)
             hits = tuple(
                 rule_id for rule_id, tests in rules if all(test(values[f]) for f, test in tests)
             )
-            self._hits[key] = hits
+            self._hits.put(key, hits)
         return hits
 
     def __call__(self, doc: Doc) -> Doc:
@@ -183,7 +215,8 @@ class FastLemmatizer:
         self._strings = lemmatizer.vocab.strings
         # Lemmas as strings, not string-store ids: an id made inside a spaCy memory zone
         # is gone after it, a string is not.
-        self._cache: dict[tuple[int, int, int], str] = {}
+        # spaCy's lemmatizer caches what it computes for us too: it is emptied as ours turns.
+        self._cache: Recent[tuple[int, int, int], str] = Recent(on_turn=lemmatizer.cache.clear)
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
@@ -191,9 +224,6 @@ class FastLemmatizer:
         arr = doc.to_array([ORTH, POS, MORPH, LEMMA])
         overwrite = self._lemmatizer.overwrite
         cache = self._cache
-        if len(cache) > _CACHE_LIMIT:
-            cache.clear()
-            self._lemmatizer.cache.clear()  # the lemmatizer's own, filled on our misses
         add = self._strings.add
         lemmas = arr[:, 3].copy()
         for i, (orth, pos, morph, lemma) in enumerate(arr.tolist()):
@@ -202,7 +232,8 @@ class FastLemmatizer:
             key = (orth, pos, morph)
             value = cache.get(key)
             if value is None:
-                value = cache[key] = self._lemmatizer.lemmatize(doc[i])[0]
+                value = self._lemmatizer.lemmatize(doc[i])[0]
+                cache.put(key, value)
             lemmas[i] = add(value)
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
@@ -217,4 +248,4 @@ def fast_annotator(component: object) -> Annotator | None:
     return None
 
 
-__all__ = ["FastAttributeRuler", "FastLemmatizer", "fast_annotator"]
+__all__ = ["GENERATION", "FastAttributeRuler", "FastLemmatizer", "Recent", "fast_annotator"]

@@ -6,7 +6,7 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from app.engine.annotators import FastAttributeRuler, FastLemmatizer, fast_annotator
+from app.engine.annotators import FastAttributeRuler, FastLemmatizer, Recent, fast_annotator
 from tests.conftest import shared_file
 
 SENTENCES = [
@@ -77,3 +77,16 @@ def test_an_empty_doc_passes_through(nlp: Language) -> None:
         annotator = fast_annotator(nlp.get_pipe(component))
         assert annotator is not None
         assert len(annotator(nlp.make_doc(""))) == 0
+
+
+def test_a_recent_cache_is_bounded_and_keeps_what_is_in_use() -> None:
+    turns = []
+    cache: Recent[str, int] = Recent(size=4, on_turn=lambda: turns.append(1))
+    cache.put("the", 0)
+    for k in range(100):
+        cache.put(f"name{k}", k)
+        assert len(cache) <= 8  # two generations of four at most
+        assert cache.get("the") == 0  # in use all along: never dropped
+    assert cache.get("name0") is None  # long unused: dropped
+    assert cache.get("name99") == 99
+    assert len(turns) >= 20  # the owner hears of every turn (to empty caches of its own)
