@@ -33,6 +33,9 @@ def test_benchmark_runs_on_two_articles(tmp_path: Path) -> None:
         "HTTP 1 worker: c=8",
         "HTTP 1 worker: c=32",
         "batch API, 1 worker",
+        "HTTP 1 worker, 2 engines: throughput",
+        "HTTP 1 worker, 2 engines: c=32",
+        "batch API, 1 worker, 2 engines",
         "HTTP 2 workers: throughput",
         "HTTP 2 workers: throughput, no keep-alive",
         "HTTP 2 workers: c=32",
@@ -42,7 +45,8 @@ def test_benchmark_runs_on_two_articles(tmp_path: Path) -> None:
         # the ratios the issue sets as targets
         "engine in-process / bare spaCy",
         "HTTP 1 worker (throughput) / engine in-process",
-        "HTTP 2 workers / HTTP 1 worker (throughput)",
+        "HTTP 1 worker, 2 engines / HTTP 1 worker (throughput)",
+        "HTTP 2 workers / HTTP 1 worker",
         "memory soak: 6 unique requests",
     ]:
         assert row in done.stdout, f"{row!r} missing from the output"
@@ -50,7 +54,7 @@ def test_benchmark_runs_on_two_articles(tmp_path: Path) -> None:
 
     report = json.loads(figures.read_text())
     assert report["articles"] == 2
-    assert len(report["ratios"]) == 4
+    assert len(report["ratios"]) == 5
     assert {row["name"] for row in report["rows"]} >= {"bare spaCy", "engine in-process"}
     # The rows of the engine and the single-article API attributed both articles, no 5xx
     # (the batch API and command are reported whatever state they are in).
