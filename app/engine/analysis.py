@@ -13,10 +13,12 @@ read all of that:
   quotation marks then needs no parse at all.
 - **Names from the whole text, where they are.** Coreference needs every naming of a
   speaker ("Sergei Lavrov" in the lede, "Lavrov" by the quotation), so the entity
-  recogniser runs over the whole text, but only on windows around capitalised words and
-  numbers: names, titles, organisations, places and dates all have one. The windows keep
-  ``NER_CONTEXT`` tokens on each side, about the reach of the recogniser's own encoder (four
-  layers of one-token windows), so it sees nearly the context it sees in the full text.
+  recogniser runs over the whole text, but only on windows around the words that can be
+  names: capitalised words that are not stop words in the parsed paragraphs, and in the
+  others those that are also a proper noun of a parsed paragraph (the names coreference
+  can link to a speaker). The windows keep ``NER_CONTEXT`` tokens on each side, about the
+  reach of the recogniser's own encoder (four layers of one-token windows), so it sees
+  nearly the context it sees in the full text.
 - **Rules as tables.** The attribute ruler and the lemmatizer run as array operations
   (``annotators.py``), with the same output.
 
@@ -40,13 +42,24 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, IS_STOP, IS_TITLE, IS_UPPER, LENGTH, SPACY
+from spacy.attrs import (
+    DEP,
+    HEAD,
+    IDX,
+    IS_SPACE,
+    IS_STOP,
+    LENGTH,
+    LOWER,
+    POS,
+    SPACY,
+)
 from spacy.language import Language
+from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from app.engine.annotators import fast_annotator
-from app.engine.nlp import BOUNDARY_COMPONENT, preset_boundaries
+from app.engine.nlp import BOUNDARY_COMPONENT, TEXT_KEY, preset_boundaries, text_of
 from app.engine.quotes import QuoteSpan, find_quotes, paragraph_spans
 
 NER = "ner"
@@ -85,12 +98,28 @@ def parsed_paragraphs(
 
 
 def name_windows(doc: Doc, context: int = NER_CONTEXT) -> list[tuple[int, int]]:
-    """Token ranges around capitalised words, merged when they touch. Capitalised stop
-    words ("The", "He", "But") open sentences, not names."""
+    """Token ranges around the words that can be names, merged when they touch.
+
+    A word can be a name when it starts with a capital and is not a stop word ("The",
+    "He", "But" open sentences). In a paragraph that was not parsed, it must also be a
+    proper noun somewhere in the parsed ones: those are the names coreference can link to
+    a speaker ("Sergei Lavrov" in the lede for "Lavrov" by the quotation). A ``Doc`` with
+    no parse at all has every such word.
+    """
     if not len(doc):
         return []
-    flags = doc.to_array([IS_TITLE, IS_UPPER, IS_STOP, IS_SPACE])
-    hits = np.flatnonzero((flags[:, 0] | flags[:, 1]) & (flags[:, 2] == 0) & (flags[:, 3] == 0))
+    flags = doc.to_array([IDX, IS_STOP, IS_SPACE, POS, LOWER])
+    text = text_of(doc)
+    # Starts with a capital: "McKinley" and "NATO" too, which are not title case.
+    initial = np.fromiter((text[i].isupper() for i in flags[:, 0].tolist()), bool, len(doc))
+    parsed = flags[:, 3] != 0
+    proper = flags[:, 3] == PROPN
+    capitalised = initial & (flags[:, 1] == 0) & (flags[:, 2] == 0)
+    if parsed.any():
+        known = np.isin(flags[:, 4], flags[proper, 4])
+        hits = np.flatnonzero(capitalised & (parsed | known))
+    else:
+        hits = np.flatnonzero(capitalised)
     windows: list[tuple[int, int]] = []
     for i in hits.tolist():
         a, b = max(0, i - context), min(len(doc), i + context + 1)
@@ -185,6 +214,7 @@ class Analyzer:
         else:
             doc = Doc.from_docs(article.pieces, ensure_whitespace=False, exclude=["tensor"])
         doc._.quote_spans = [astuple(q) for q in article.quotes]
+        doc.user_data[TEXT_KEY] = article.text
         return doc
 
     def _recognise(self, docs: list[Doc]) -> None:
@@ -192,7 +222,7 @@ class Analyzer:
         parts = []
         vocab = self.nlp.vocab
         for doc in docs:
-            text = doc.text
+            text = text_of(doc)
             cols = doc.to_array([IDX, LENGTH, SPACY]).tolist()
             for a, b in name_windows(doc):
                 windows.append((doc, a))

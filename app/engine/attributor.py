@@ -21,7 +21,7 @@ from app.engine.coref import entity_name, resolve
 from app.engine.cues import find_cues
 from app.engine.indirect import reported_findings
 from app.engine.lexicon import Lexicon
-from app.engine.nlp import load_pipeline, stored_quote_spans
+from app.engine.nlp import load_pipeline, stored_quote_spans, text_of
 from app.engine.quotes import find_quotes
 from app.engine.scorer import SCORER_FILE, SpeakerScorer
 from app.engine.speakers import Finding, cue_subjects, find_speakers, rule_choice
@@ -195,7 +195,7 @@ class QuoteAttributor:
         Returns:
             The quotations and speakers; offsets index ``doc.text``.
         """
-        text = doc.text  # Doc.text joins every token on each access: read it once
+        text = text_of(doc)  # Doc.text joins every token on each access: read it once
         spans = stored_quote_spans(doc)
         if spans is None:  # a Doc from a pipeline without the boundary component
             spans = find_quotes(text)

@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Container
 from dataclasses import astuple
 
+import numpy as np
 import spacy
+from spacy.attrs import IDX, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -54,12 +56,28 @@ def preset_boundaries(doc: Doc, closers: Container[int], offset: int = 0) -> Non
         closers: Character offsets (in the whole text) of closing quotation marks.
         offset: Where ``doc`` starts in the whole text.
     """
-    for token in doc[1:]:
-        prev = doc[token.i - 1]
-        if token.idx + offset in closers:
-            token.is_sent_start = False
-        elif "\n" in prev.text or "\n" in prev.whitespace_:
-            token.is_sent_start = not token.is_space
+    if len(doc) < 2:
+        return
+    cols = doc.to_array([IDX, IS_SPACE])
+    # Line breaks are whitespace tokens of their own (a token's trailing whitespace is one
+    # space at most): the token after one starts a sentence, unless it is whitespace too.
+    for i in np.flatnonzero(cols[:-1, 1]).tolist():
+        if "\n" in doc[i].text:
+            nxt = doc[i + 1]
+            nxt.is_sent_start = not nxt.is_space
+    for i, idx in enumerate(cols[1:, 0].tolist(), start=1):
+        if idx + offset in closers:
+            doc[i].is_sent_start = False
+
+
+TEXT_KEY = ("quote_attribution", "text")
+"""Where the analysis keeps the text of a ``Doc`` it made (``text_of``)."""
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, without joining every token again when the analysis kept the text."""
+    text = doc.user_data.get(TEXT_KEY)
+    return text if isinstance(text, str) else doc.text
 
 
 _DASHES = ["―", "—", "–"]
@@ -97,4 +115,5 @@ __all__ = [
     "preset_boundaries",
     "quote_boundaries",
     "stored_quote_spans",
+    "text_of",
 ]

@@ -43,6 +43,7 @@ from spacy.attrs import IDX
 from spacy.tokens import Doc, Span, Token
 
 from app.engine.cues import CueMatch
+from app.engine.nlp import text_of
 from app.engine.quotes import QuoteSpan, looks_like_title, paragraph_spans
 from app.engine.types import QuoteKind
 
@@ -303,7 +304,7 @@ def speaker_of(
 def paragraph_numbers(doc: Doc) -> list[int]:
     """The paragraph of every token, numbered as ``QuoteSpan.paragraph`` is (the
     whitespace between two paragraphs goes with the first)."""
-    starts = [a for a, _ in paragraph_spans(doc.text)] or [0]
+    starts = [a for a, _ in paragraph_spans(text_of(doc))] or [0]
     offsets = doc.to_array(IDX) if len(doc) else np.zeros(0, dtype=np.uint64)
     numbers = np.searchsorted(np.asarray(starts, dtype=np.uint64), offsets, side="right") - 1
     return np.maximum(numbers, 0).tolist()
@@ -781,7 +782,7 @@ def find_speakers(
 ) -> list[Finding]:
     """One ``Finding`` per quotation, in the order of ``quotes``."""
     ctx = _Context(doc, quotes, cues)
-    text = doc.text
+    text = text_of(doc)
     findings: list[Finding] = []
     for k, q in enumerate(quotes):
         options = candidates(ctx, k, findings)

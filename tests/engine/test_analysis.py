@@ -158,3 +158,21 @@ def test_attribution_is_the_same_as_with_the_full_analysis(
     full = QuoteAttributor(attributor.nlp, attributor.lexicon, attributor.scorer, True)
     for indirect in (False, True):
         assert attributor.attribute(seed, indirect) == full.attribute(seed, indirect)
+
+
+def test_unparsed_paragraphs_have_only_the_names_of_the_parsed_ones_recognised(
+    attributor: QuoteAttributor,
+) -> None:
+    text = (
+        "Sergei Lavrov met Taro Kono in Moscow on Friday.\n\n"
+        "Earlier, the Kremlin had hosted Angela Merkel for a day.\n\n"
+        "The talks went on late into the night.\n\n"
+        "Talks resumed at noon.\n\n"
+        '"It is not easy," Lavrov said.'
+    )
+    (doc,) = Analyzer(attributor.nlp).pipe([text])
+    ents = {(e.text, e.label_) for e in doc.ents}
+    # "Lavrov" is a proper noun by the quotation: the lede names him in full.
+    assert ("Sergei Lavrov", "PERSON") in ents
+    # Nobody near a quotation is called Merkel: her paragraph is not looked at.
+    assert not any("Merkel" in name for name, _ in ents)
