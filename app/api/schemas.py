@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from app import __version__
 from app.api.errors import Problem
+from app.core.limits import check_blank
 from app.engine.types import Attribution, Mention, Quote, Speaker
 
 OFFSETS = (
@@ -121,11 +122,9 @@ class QuoteRequest(BaseModel):
     @field_validator("text")
     @classmethod
     def require_non_blank(cls, value: str) -> str:
-        # Checked on a stripped copy: the text itself is kept as sent, or offsets would shift.
-        if not value.strip():
-            raise PydanticCustomError(
-                "string_blank", "Text must contain at least one non-whitespace character"
-            )
+        blank = check_blank(value)
+        if blank is not None:
+            raise PydanticCustomError(blank.type, blank.msg)
         return value
 
 
@@ -247,12 +246,16 @@ def response_of(
     return QuoteResponse(
         quotes=[quote(q) for q in result.quotes],
         speakers=[speaker(s) for s in result.speakers],
-        meta=Meta(
-            model=model or result.meta.get("model", "unknown"),
-            model_version=model_version or result.meta.get("model_version", "unknown"),
-            service_version=__version__,
+        meta=meta_of(
+            model or result.meta.get("model", "unknown"),
+            model_version or result.meta.get("model_version", "unknown"),
         ),
     )
+
+
+def meta_of(model: str, model_version: str) -> Meta:
+    """The ``meta`` block of an answer: the spaCy pipeline and this service's version."""
+    return Meta(model=model, model_version=model_version, service_version=__version__)
 
 
 class BatchArticle(BaseModel):

@@ -24,6 +24,18 @@ class TextLimitError:
     msg: str
 
 
+BLANK_TEXT = TextLimitError(
+    "string_blank", "Text must contain at least one non-whitespace character"
+)
+"""Why a text with nothing but whitespace is refused (checked before the limits)."""
+
+
+def check_blank(text: str) -> TextLimitError | None:
+    """``BLANK_TEXT`` when ``text`` has no character but whitespace, else None. Checked on a
+    stripped copy: the text itself is kept as sent, or offsets would shift."""
+    return BLANK_TEXT if not text.strip() else None
+
+
 def check_text_limits(text: str, settings: Settings) -> TextLimitError | None:
     """The first limit of ``settings`` that ``text`` breaks, or None when it keeps them all."""
     if len(text) > settings.max_text_chars:

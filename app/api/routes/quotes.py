@@ -10,7 +10,6 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.models import Example
 
-from app import __version__
 from app.api.deps import EngineDep, SettingsDep
 from app.api.engine_pool import EngineFailed, EngineTimeout, EngineUnavailable
 from app.api.errors import Problem, ValidationErrorItem, problem_responses
@@ -21,14 +20,14 @@ from app.api.schemas import (
     BatchRequest,
     BatchResponse,
     BatchResult,
-    Meta,
     QuoteRequest,
     QuoteResponse,
+    meta_of,
     response_of,
 )
 from app.core import metrics
 from app.core.config import Settings
-from app.core.limits import check_text_limits
+from app.core.limits import check_blank, check_text_limits
 
 router = APIRouter(prefix="/v1", tags=["quotes"])
 
@@ -192,11 +191,7 @@ async def attribute_batch(
             )
     return BatchResponse(
         results=[r for r in results if r is not None],
-        meta=Meta(
-            model=engine.model_name,
-            model_version=engine.model_version,
-            service_version=__version__,
-        ),
+        meta=meta_of(engine.model_name, engine.model_version),
     )
 
 
@@ -204,9 +199,7 @@ def _refusal(article: BatchArticle, seen: set[str], settings: Settings) -> tuple
     """Why one article of a batch is refused (error type, message), or None."""
     if article.id in seen:
         return "duplicate_id", f"The id {article.id!r} is used by an earlier article of the batch"
-    if not article.text.strip():
-        return "string_blank", "Text must contain at least one non-whitespace character"
-    limit = check_text_limits(article.text, settings)
+    limit = check_blank(article.text) or check_text_limits(article.text, settings)
     return None if limit is None else (limit.type, limit.msg)
 
 
