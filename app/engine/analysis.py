@@ -178,23 +178,19 @@ class Analyzer:
     def _plan(self, text: str, include_indirect: bool) -> _Article:
         quotes = find_quotes(text)
         cuts = paragraph_cuts(text)
-        parse = (
-            parsed_paragraphs(quotes, cuts, include_indirect)
-            if quotes or include_indirect
-            else set()
-        )
+        parse = parsed_paragraphs(quotes, cuts, include_indirect)
         closers = {q.close_mark for q in quotes if q.close_mark is not None}
         pieces = []
         for k, (lo, hi) in enumerate(zip(cuts, [*cuts[1:], len(text)], strict=True)):
             piece = self.nlp.make_doc(text[lo:hi])
-            if not len(piece):
-                pass
-            elif k in parse:
+            pieces.append(piece)
+            if not len(piece) or not parse:  # nothing parsed: no sentences to mark
+                continue
+            if k in parse:
                 preset_boundaries(piece, closers, lo)
                 piece[0].is_sent_start = True
-            elif parse:
+            else:
                 _one_sentence(piece, self._root)
-            pieces.append(piece)
         return _Article(text, quotes, pieces, parse)
 
     def _parse(self, docs: list[Doc], batch_size: int) -> None:
