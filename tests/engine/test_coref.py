@@ -180,3 +180,43 @@ def test_continuation_keeps_the_source_mention_and_entity(attributor: QuoteAttri
     assert second.speaker.entity_id == first.speaker.entity_id
     assert second.speaker.mention == first.speaker.mention
     assert second.cue is None
+
+
+def mentions_of(result: Attribution, name: str) -> list[str]:
+    return [m.text for s in result.speakers if s.name == name for m in s.mentions]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        # A later "she told" with no quotation of its own is still one of Lopez's mentions.
+        ('"We will appeal," Maria Lopez said on Monday.\n'
+         "She told reporters on Tuesday that the city had filed its papers.",
+         "Maria Lopez", ["Maria Lopez", "She"]),
+        # Only the pronoun that refers to her: "he" goes to Brandt, who is no speaker here.
+        ('"We will appeal," Maria Lopez said. Thomas Brandt, the mayor, disagreed. '
+         "He said the city would pay.",
+         "Maria Lopez", ["Maria Lopez"]),
+        # The "who" of a relative clause on a cue names the speaker of that clause.
+        ('Maria Lopez, who said the ruling was "plainly wrong," will appeal.',
+         "Maria Lopez", ["Maria Lopez", "who"]),
+        # A relative clause on any other verb names no source.
+        ('Maria Lopez, who lives in Ohio, said the ruling was "plainly wrong."',
+         "Maria Lopez", ["Maria Lopez"]),
+    ],
+)  # fmt: skip
+def test_speaker_mentions_include_pronoun_and_relative_sources(
+    attributor: QuoteAttributor, text: str, name: str, expected: list[str]
+) -> None:
+    assert mentions_of(attributor.attribute(text), name) == expected
+
+
+def test_pronoun_sources_never_change_a_quotations_link(attributor: QuoteAttributor) -> None:
+    # "he" in the second paragraph joins Brandt's mentions only as a source; the first
+    # quotation stays Lopez's and the second Brandt's.
+    result = attributor.attribute(
+        '"We will appeal," Maria Lopez said. "It is fair," Thomas Brandt said.\n'
+        "He told reporters that the city would pay."
+    )
+    assert [q.speaker.name for q in result.quotes if q.speaker] == ["Maria Lopez", "Thomas Brandt"]
+    assert mentions_of(result, "Thomas Brandt") == ["Thomas Brandt", "He"]
