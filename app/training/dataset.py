@@ -4,7 +4,8 @@ The engine runs with its rules choosing (so each quotation's context, including 
 earlier quotation a continuation refers to, is the one the rules build), while every
 candidate's features are recorded. A candidate is labelled right when choosing it makes
 the quotation right end to end under the reference scorer's rules: the quotation matches
-a gold one (Jaccard >= 0.5) and the candidate's speaker mention names the gold source.
+a gold one (Jaccard >= 0.5) and the answer the service would then give names the gold
+source: the candidate's mention, or a mention or the name of its entity (coreference).
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from typing import Any
 from spacy.tokens import Doc
 
 from app.engine import QuoteAttributor
-from app.engine.cues import find_cues
-from app.engine.features import Features, candidate_features
+from app.engine.attributor import speech_only
+from app.engine.coref import Entity, entity_name
+from app.engine.features import Features, quotation_features
 from app.engine.nlp import stored_quote_spans
-from app.engine.speakers import Candidate, Finding, _Context, find_speakers, mention_range
+from app.engine.speakers import Candidate, Finding, _Context, mention_range
 from app.evaluation.metrics import match_quotes, speaker_is_right
 
 
@@ -32,48 +34,77 @@ class QuoteExample:
     correct: tuple[bool, ...]
 
 
-def _speaker_prediction(doc: Doc, cand: Candidate, findings: Sequence[Finding]) -> dict[str, Any]:
+def _speaker_prediction(
+    doc: Doc,
+    cand: Candidate,
+    findings: Sequence[Finding],
+    entities: Sequence[Entity],
+    of_mention: Mapping[tuple[int, int], int],
+    of_finding: Mapping[int, int],
+) -> dict[str, Any]:
+    """What the service would answer for the quotation if it chose ``cand``: the speaker
+    mention, the name of its entity and, as the service lists them, the entity's mentions."""
     if cand.speaker is not None:
-        a, b = mention_range(doc, cand.speaker)
-    elif cand.continued_from is not None and findings[cand.continued_from].mention is not None:
-        a, b = findings[cand.continued_from].mention  # type: ignore[misc]
+        mention = mention_range(doc, cand.speaker)
+        entity = of_mention.get(mention)
+    elif cand.continued_from is not None:
+        source = findings[cand.continued_from]
+        while source.mention is None and source.continued_from is not None:
+            source = findings[source.continued_from]
+        if source.mention is None:
+            return {"speaker": None, "speaker_spans": []}
+        mention = source.mention
+        entity = of_finding.get(cand.continued_from)
     else:
         return {"speaker": None, "speaker_spans": []}
-    span = doc[a:b]
-    return {"speaker": span.text, "speaker_spans": [[span.start_char, span.end_char]]}
+    spans = [mention, *(entities[entity].mentions if entity is not None else [])]
+    name = entity_name(doc, entities[entity]) if entity is not None else doc[slice(*mention)].text
+    return {
+        "speaker": name,
+        "speaker_spans": [[doc[a:b].start_char, doc[a:b].end_char] for a, b in spans],
+    }
 
 
 def article_examples(
     attributor: QuoteAttributor, doc: Doc, gold: Mapping[str, Any]
 ) -> list[QuoteExample]:
-    """The examples of one parsed article with its gold annotation."""
+    """The examples of one parsed article with its gold annotation.
+
+    A candidate is labelled with what choosing it would make the service answer: its
+    speaker mention and every mention of that speaker's entity, as coreference links them
+    with the rules' choices (the reference scorer counts a resolved "he" as right).
+    """
     spans = stored_quote_spans(doc) or []
     if not spans:
         return []
-    cues = find_cues(doc, attributor.lexicon, [(q.outer_start, q.outer_end) for q in spans])
-    recorded: dict[int, tuple[list[Features], list[dict[str, Any]]]] = {}
+    recorded: dict[int, tuple[list[Features], list[Candidate]]] = {}
     roles = attributor.roles
 
     def record(
         ctx: _Context, k: int, options: Sequence[Candidate], findings: Sequence[Finding]
     ) -> tuple[int, None]:
-        feats = [
-            candidate_features(ctx, k, r, c, findings, len(options), roles)
-            for r, c in enumerate(options)
-        ]
-        preds = [_speaker_prediction(doc, c, findings) for c in options]
-        recorded[k] = (feats, preds)
+        recorded[k] = (quotation_features(ctx, k, options, findings, roles), list(options))
         return 0, None
 
-    findings = find_speakers(doc, spans, cues, record)
+    cues, findings = attributor.quote_findings(doc, spans, record)
     kept = [k for k, f in enumerate(findings) if f.speech]
+    entities, links = attributor.resolve(doc, speech_only(findings), spans, cues)
+    of_mention = {m: e for e, ent in enumerate(entities) for m in ent.mentions}
+    of_finding = {k: link.entity for k, link in zip(kept, links, strict=True) if link}
     pred_spans = [{"start": findings[k].quote.start, "end": findings[k].quote.end} for k in kept]
     matched = {m.pred: m.gold for m in match_quotes(gold["text"], gold["quotes"], pred_spans)}
     out = []
     for j, k in enumerate(kept):
-        feats, preds = recorded[k]
+        feats, options = recorded[k]
         g = matched.get(j)
-        correct = tuple(g is not None and speaker_is_right(gold["quotes"][g], p) for p in preds)
+        correct = tuple(
+            g is not None
+            and speaker_is_right(
+                gold["quotes"][g],
+                _speaker_prediction(doc, c, findings, entities, of_mention, of_finding),
+            )
+            for c in options
+        )
         out.append(QuoteExample(gold["id"], tuple(feats), correct))
     return out
 
