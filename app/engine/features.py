@@ -13,10 +13,12 @@ sentence, whether its paragraph holds nothing else). The learned scorer
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 
 from spacy.tokens import Token
 
+from app.engine.cues import CueMatch
 from app.engine.quotes import looks_like_title
 from app.engine.speakers import Candidate, Finding, _Context, _paragraph_only_quotes
 
@@ -72,6 +74,95 @@ def mention_type(tok: Token | None) -> str:
     return "description"
 
 
+def _nesting(ctx: _Context, k: int, cue: CueMatch) -> Features:
+    """Where the cue stands among the attributions of its sentence.
+
+    Reported speech nests: in "Israel said Clinton called on members to be "closely
+    coordinated"", the quoted words hang off "called", whose clause is what Israel said.
+    Annotators following PARC (PolNeAR among them) give such a quotation the source of
+    the outermost attribution, the one who vouches for the report; the scorer learns which
+    way each case goes from these features: whether the cue sits in another cue's clause,
+    whether it dominates the quotation in the parse, and whether another cue stands
+    between them.
+    """
+    doc = ctx.doc
+    head = doc[cue.head]
+    a, b = ctx.outer[k]
+    inner = ctx.inner[k]
+    root = next((t for t in inner if not (a <= t.head.i < b) or t.head is t), inner.root)
+    ancestors = [t.i for t in head.ancestors]
+    f: Features = {}
+    if any(i in ctx.cue_at and not ctx.quoted[i] for i in ancestors):
+        f["cue_nested"] = 1.0
+    path = []
+    for t in root.ancestors:
+        if t.i == cue.head:
+            f["cue_dominates_quote"] = 1.0
+            if any(i in ctx.cue_at and not ctx.quoted[i] for i in path):
+                f["cue_dominates_through_cue"] = 1.0
+            break
+        path.append(t.i)
+    return f
+
+
+def _speaker_token(ctx: _Context, cand: Candidate, findings: Sequence[Finding]) -> Token | None:
+    """The token that names the candidate's speaker: its own, or the continued quotation's."""
+    if cand.continued_from is not None:
+        prev = findings[cand.continued_from]
+        return ctx.doc[prev.mention[0] : prev.mention[1]].root if prev.mention else None
+    return cand.speaker
+
+
+def speaker_key(tok: Token | None) -> str | None:
+    """A cheap identity of a speaker before coreference: a name's last word ("Lavrov" for
+    "Sergei Lavrov" and "Mr. Lavrov"), else the head word ("he", "ministry")."""
+    if tok is None:
+        return None
+    if tok.pos_ == "PROPN":
+        while tok.dep_ in {"compound", "flat"} and tok.head.i > tok.i and tok.head.pos_ == "PROPN":
+            tok = tok.head  # "Sergei" of "Sergei Lavrov": the name's head
+        last = max((c for c in tok.rights if c.dep_ == "flat"), key=lambda c: c.i, default=tok)
+        return last.lower_.removesuffix("’s").removesuffix("'s")
+    return tok.lemma_.lower()
+
+
+def quotation_features(
+    ctx: _Context,
+    k: int,
+    options: Sequence[Candidate],
+    findings: Sequence[Finding],
+    roles: frozenset[str] = frozenset(),
+) -> list[Features]:
+    """The named features of every candidate of quotation ``k``, in the rules' order.
+
+    Besides each candidate's own evidence (``candidate_features``), how it stands among the
+    others: how many candidates name the same speaker (rules that agree), and whether that
+    speaker spoke before in the article, or spoke the quotation just before.
+    """
+    keys = [speaker_key(_speaker_token(ctx, c, findings)) for c in options]
+    agree = Counter(key for key in keys if key is not None)
+    previous = next((f for f in reversed(findings) if f.speech and f.mention is not None), None)
+    previous_key = (
+        speaker_key(ctx.doc[previous.mention[0] : previous.mention[1]].root)
+        if previous and previous.mention
+        else None
+    )
+    spoke = {
+        speaker_key(ctx.doc[f.mention[0] : f.mention[1]].root)
+        for f in findings
+        if f.speech and f.mention is not None
+    }
+    out = []
+    for rank, (cand, key) in enumerate(zip(options, keys, strict=True)):
+        f = candidate_features(ctx, k, rank, cand, findings, len(options), roles)
+        if key is not None:
+            f["agreeing_candidates"] = float(min(agree[key] - 1, 3))
+            f["speaker_spoke_before"] = 1.0 if key in spoke else 0.0
+            f["speaker_is_previous"] = 1.0 if key == previous_key else 0.0
+        out.append(f)
+    return out
+
+
 def candidate_features(
     ctx: _Context,
     k: int,
@@ -123,6 +214,8 @@ def candidate_features(
         f["cue_sentence_gap"] = float(
             min(abs(ctx.sent_of[cand.cue.head] - ctx.sent_of[min(a, len(doc) - 1)]), 3)
         )
+        f[f"cue_lemma={cand.cue.lemma}"] = 1.0
+        f.update(_nesting(ctx, k, cand.cue))
     else:
         f["no_cue"] = 1.0
 
