@@ -1,12 +1,13 @@
 """Train the speaker scorer: ``python -m app.training TRAIN.jsonl [--out models/speaker_scorer.json]``.
 
 Reads annotated articles (the format of ../shared/data/README.md), runs the engine to
-collect every candidate attribution with its features and its gold label, fits a
-logistic regression (scikit-learn, the ``train`` extra; inference needs none of it),
-estimates out-of-fold probabilities with article-grouped k-fold cross-validation to fit
-an isotonic calibration of the chosen candidate's probability, and writes the weights
-and the calibration table as plain JSON. Deterministic: the same data, seed and options
-give the same bytes.
+collect every candidate attribution with its features and its gold label, fits the
+choice model (a conditional logit over each quotation's candidates) and the confidence
+model (a logistic regression over candidates; ``app.training.models``, with scikit-learn
+and SciPy, the ``train`` extra: inference needs neither), estimates out-of-fold choices and
+probabilities with article-grouped k-fold cross-validation to fit an isotonic calibration
+of the chosen candidate's probability, and writes the weights and the calibration table as
+plain JSON. Deterministic: the same data, seed and options give the same bytes.
 """
 
 from __future__ import annotations
@@ -20,15 +21,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from sklearn.feature_extraction import DictVectorizer
 from sklearn.isotonic import IsotonicRegression
-from sklearn.linear_model import LogisticRegression
 from tqdm import tqdm
 
 from app.engine import QuoteAttributor
 from app.engine.scorer import SCORER_FILE
 from app.evaluation.metrics import brier_score, expected_calibration_error, read_jsonl
 from app.training.dataset import QuoteExample, examples
+from app.training.models import fit_conditional_logit, fit_logistic
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "models" / SCORER_FILE
 
@@ -51,30 +51,29 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return ap.parse_args(argv)
 
 
-def _fit(rows: list[dict[str, float]], labels: list[bool], C: float, seed: int) -> dict[str, float]:
-    vec = DictVectorizer(sort=True)
-    x = vec.fit_transform(rows)
-    y = np.array(labels, dtype=int)
-    if y.min() == y.max():
-        raise SystemExit("the training data has only one class of candidates: too few articles?")
-    model = LogisticRegression(C=C, max_iter=5000, random_state=seed)
-    model.fit(x, y)
-    weights = {
-        name: float(w) for name, w in zip(vec.get_feature_names_out(), model.coef_[0], strict=True)
-    }
-    weights["bias"] = weights.get("bias", 0.0) + float(model.intercept_[0])
-    return weights
-
-
 def _probability(weights: dict[str, float], feats: dict[str, float]) -> float:
     z = sum(weights.get(k, 0.0) * v for k, v in feats.items())
     return float(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))))
 
 
-def _chosen(weights: dict[str, float], ex: QuoteExample) -> tuple[float, bool]:
-    probs = [_probability(weights, f) for f in ex.features]
-    best = int(np.argmax(probs))  # first of the maxima: the rules' order breaks ties
-    return probs[best], ex.correct[best]
+def _choose(choice: dict[str, float], ex: QuoteExample) -> int:
+    scores = [sum(choice.get(k, 0.0) * v for k, v in f.items()) for f in ex.features]
+    return int(np.argmax(scores))  # first of the maxima: the rules' order breaks ties
+
+
+def _chosen(
+    choice: dict[str, float], weights: dict[str, float], ex: QuoteExample
+) -> tuple[float, bool]:
+    best = _choose(choice, ex)
+    return _probability(weights, ex.features[best]), ex.correct[best]
+
+
+def _fit(
+    exs: Sequence[QuoteExample], C: float, seed: int
+) -> tuple[dict[str, float], dict[str, float]]:
+    """The choice model (conditional logit) and the confidence model (logistic)."""
+    choice = fit_conditional_logit([ex.features for ex in exs], [ex.correct for ex in exs], C)
+    return choice, fit_logistic(*_flatten(exs), C=C, seed=seed)
 
 
 def _flatten(exs: Sequence[QuoteExample]) -> tuple[list[dict[str, float]], list[bool]]:
@@ -86,7 +85,9 @@ def _flatten(exs: Sequence[QuoteExample]) -> tuple[list[dict[str, float]], list[
 
 
 def train(exs: list[QuoteExample], folds: int, C: float, seed: int) -> tuple[dict, dict]:
-    """Weights, calibration and a report of the out-of-fold figures."""
+    """Confidence weights, and the choice weights, calibration and a report of the
+    out-of-fold figures (each quotation chosen and scored by models fitted on the other
+    folds; the calibration maps those out-of-fold probabilities)."""
     articles = sorted({ex.article_id for ex in exs})
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(articles))
@@ -99,8 +100,8 @@ def train(exs: list[QuoteExample], folds: int, C: float, seed: int) -> tuple[dic
         held = [ex for ex in exs if fold_of[ex.article_id] == fold]
         if not held:
             continue
-        weights = _fit(*_flatten(fit_on), C=C, seed=seed)
-        oof.extend(_chosen(weights, ex) for ex in held)
+        choice, weights = _fit(fit_on, C, seed)
+        oof.extend(_chosen(choice, weights, ex) for ex in held)
         oof_fold.extend([fold] * len(held))
         rules_right += sum(ex.correct[0] for ex in held)
     probs = np.array([p for p, _ in oof])
@@ -121,7 +122,7 @@ def train(exs: list[QuoteExample], folds: int, C: float, seed: int) -> tuple[dic
             )
         )
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(probs, right)
-    weights = _fit(*_flatten(exs), C=C, seed=seed)
+    choice, weights = _fit(exs, C, seed)
     report = {
         "quotes": len(exs),
         "candidates": sum(len(ex.features) for ex in exs),
@@ -141,10 +142,16 @@ def train(exs: list[QuoteExample], folds: int, C: float, seed: int) -> tuple[dic
         "x": [round(float(v), 6) for v in iso.X_thresholds_],
         "y": [round(float(v), 6) for v in iso.y_thresholds_],
     }
-    return {k: round(v, 6) for k, v in sorted(weights.items())}, {
+    return _rounded(weights), {
+        "choice_weights": _rounded(choice),
         "calibration": calibration,
         "report": report,
     }
+
+
+def _rounded(weights: dict[str, float]) -> dict[str, float]:
+    """Six decimals, zeros dropped: the features a model gives no weight need no line."""
+    return {k: round(v, 6) for k, v in sorted(weights.items()) if round(v, 6) != 0.0}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -160,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     weights, extra = train(exs, args.folds, args.C, args.seed)
     digest = hashlib.sha256(args.train.read_bytes()).hexdigest()
     model = {
-        "format": 1,
+        "format": 2,
         "about": "Speaker candidate scorer of the quote attribution engine; see models/README.md.",
         "trained_on": {
             "file": args.train.name,
@@ -172,6 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "options": {"C": args.C, "folds": args.folds, "seed": args.seed},
         "report": extra["report"],
         "calibration": extra["calibration"],
+        "choice_weights": extra["choice_weights"],
         "weights": weights,
     }
     args.out.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")

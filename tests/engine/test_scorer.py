@@ -68,3 +68,23 @@ def test_shipped_scorer_loads_and_is_monotone() -> None:
     assert all(0.0 <= y <= 1.0 for y in s.calibration_y)
     # The rules' evidence points the right way: a governing cue raises, no speaker lowers.
     assert s.weights["path=governing"] > s.weights["path=none"]
+
+
+def test_choice_and_confidence_are_two_models() -> None:
+    s = SpeakerScorer.from_dict(
+        {
+            "weights": {"bias": -1.0, "near": 2.0},
+            "choice_weights": {"near": -1.0, "subject": 3.0},
+            "calibration": {"x": [0.0, 1.0], "y": [0.0, 1.0]},
+        }
+    )
+    near, subject = {"bias": 1.0, "near": 1.0}, {"bias": 1.0, "subject": 1.0}
+    assert s.preference(subject) > s.preference(near)  # the choice model prefers it
+    assert s.probability(subject) < s.probability(near)  # the confidence model doubts it
+
+
+def test_a_format_1_file_chooses_with_its_logistic_model() -> None:
+    s = scorer({"bias": 0.5, "path=governing": 2.0})
+    assert s.choice_weights is None
+    f = {"bias": 1.0, "path=governing": 1.0}
+    assert s.preference(f) == pytest.approx(2.5)
