@@ -376,6 +376,9 @@ class _Context:
             self.cues_by_sent.setdefault(self.sent_of[c.head], []).append(c)
             self.cues_by_paragraph.setdefault(self.paragraph_of[c.head], []).append(c)
         self._speakers: dict[int, Token | None] = {}
+        self.attributed: dict[int, int] = {}
+        """Cue head -> the last quotation (finding index) it attributes, filled as the
+        quotations are attributed in order."""
         self.paragraph_tokens: dict[int, list[int]] = {}
         for tok in doc:
             self.paragraph_tokens.setdefault(self.paragraph_of[tok.i], []).append(tok.i)
@@ -766,6 +769,8 @@ def candidates(ctx: _Context, k: int, findings: Sequence[Finding]) -> list[Candi
 
 
 _NEAREST_CUES = 3
+_BY_PROXIMITY = {"sentence", "paragraph", "previous_paragraph"}
+"""Paths that take a cue for being near the quotation, not for governing it."""
 """How many of the nearest cues of a sentence or paragraph become candidates: enough for
 any real attribution, and no quadratic work on a paragraph of a thousand quotations."""
 
@@ -788,6 +793,10 @@ def find_speakers(
         options = candidates(ctx, k, findings)
         index, score = choose(ctx, k, options, findings)
         chosen = options[index]
+        if chosen.path in _BY_PROXIMITY and chosen.cue and chosen.cue.head in ctx.attributed:
+            # A cue nearby that attributes an earlier quotation already ('"...," Lopez told
+            # reporters. "..."'): this quotation continues that one, and says so.
+            chosen = Candidate("continuation", None, None, ctx.attributed[chosen.cue.head])
         speaker = chosen.speaker
         mention = mention_range(doc, speaker) if speaker is not None else None
         kind = _kind(ctx, k, chosen.cue, speaker)
@@ -795,4 +804,6 @@ def find_speakers(
         findings.append(
             Finding(q, kind, chosen.path, chosen.cue, mention, chosen.continued_from, speech, score)
         )
+        if speech and chosen.cue is not None:
+            ctx.attributed[chosen.cue.head] = k
     return findings
