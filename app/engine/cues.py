@@ -2,7 +2,8 @@
 
 Cues come from the lexicon in ``models/lexicons/cues.tsv``: verbs matched by lemma and part
 of speech (``said``, ``tells``, ``tweeted``), and multi-word phrases matched by word
-sequence (``according to``). A verb entry can require a particle or object (``went on``,
+sequence (``according to``); and from ``speech_nouns.tsv``, nouns that name an utterance
+(``her assertion that``, ``Trump's claim``), of class ``noun``. A verb entry can require a particle or object (``went on``,
 ``pointed out``, ``as he put it``), so that ``go`` and ``put`` are cues only in those uses.
 
 A cue is never inside the quotation it attributes: ``"It cannot be said that ..."`` has a
@@ -88,6 +89,8 @@ def find_cues(doc: Doc, lexicon: Lexicon, quoted: Sequence[tuple[int, int]] = ()
         if tok.i in taken or inside_quote(tok):
             continue
         entry = _verb_entry(tok, lexicon)
+        if entry is None and tok.pos_ == "NOUN":
+            entry = lexicon.nouns.get(tok.lemma_.lower())
         if entry is not None:
             end = tok.i + 1
             if entry.requires is not None and entry.requires[0] == "prt":

@@ -5,7 +5,7 @@ Loaded once per process with the spaCy pipeline; the engine steps only read them
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -42,6 +42,8 @@ class Lexicon:
     """given name (lower case) -> gender ``m``/``f``"""
     organisations: frozenset[str] = frozenset()
     """nouns that head a description of an organisation ("the ministry")"""
+    nouns: dict[str, CueEntry] = field(default_factory=dict)
+    """speech nouns (lemma -> cue of class ``noun``), as in "her assertion that ..."."""
 
     @classmethod
     def load(cls, models_dir: Path) -> Lexicon:
@@ -64,4 +66,7 @@ class Lexicon:
         pronouns = {r[0]: (r[1], r[2]) for r in _rows(folder / "pronouns.tsv")}
         first_names = {r[0]: r[1] for r in _rows(folder / "first_names.tsv")}
         organisations = frozenset(r[0] for r in _rows(folder / "organisations.tsv"))
-        return cls(verbs, phrases, titles, roles, pronouns, first_names, organisations)
+        nouns = {
+            r[0]: CueEntry(r[0], "noun", float(r[1])) for r in _rows(folder / "speech_nouns.tsv")
+        }
+        return cls(verbs, phrases, titles, roles, pronouns, first_names, organisations, nouns)

@@ -41,8 +41,24 @@ def test_every_lexicon_file_is_loaded() -> None:
         "first_names.tsv",
         "organisations.tsv",
         "pronouns.tsv",
+        "speech_nouns.tsv",
         "titles.tsv",
     }
+
+
+@pytest.mark.parametrize("row", rows("speech_nouns.tsv"), ids=lambda row: row[0])
+def test_speech_noun_row(row: list[str]) -> None:
+    noun, strength = row
+    assert noun == noun.strip().lower() and noun.isalpha()
+    assert 0.0 <= float(strength) <= 1.0
+
+
+def test_speech_nouns_are_cues_of_class_noun() -> None:
+    lexicon = Lexicon.load(default_models_dir())
+    assert len(lexicon.nouns) == len(rows("speech_nouns.tsv"))
+    assert lexicon.nouns["assertion"].cls == "noun"
+    # A noun and a verb of the same form are two cues: "claim" the verb is an assertion.
+    assert lexicon.verbs["claim"].cls == "assertion"
 
 
 @pytest.mark.parametrize("row", rows("cues.tsv"), ids=lambda row: row[0])
