@@ -89,7 +89,7 @@ def _nesting(ctx: _Context, k: int, cue: CueMatch) -> Features:
     head = doc[cue.head]
     a, b = ctx.outer[k]
     inner = ctx.inner[k]
-    root = next((t for t in inner if not (a <= t.head.i < b) or t.head is t), inner.root)
+    root = next((t for t in inner if not (a <= t.head.i < b) or t.head.i == t.i), inner.root)
     ancestors = [t.i for t in head.ancestors]
     f: Features = {}
     if any(i in ctx.cue_at and not ctx.quoted[i] for i in ancestors):

@@ -72,6 +72,13 @@ def rows(findings_of, text: str) -> list[Row]:
          [("governing", "Ellen Park", "saying", "direct")]),
         # A description is the speaker when no name is given.
         ('"I have no comment," the senator said.', [("governing", "the senator", "said", "direct")]),
+        # A speech noun holds the quotation: its possessor or agent speaks.
+        ('Critics seized on her assertion that the plan was "fully paid for" by the savings.',
+         [("governing", "her", "assertion", "partial")]),
+        ("Okafor's claim that the bridge is \"perfectly safe\" drew jeers from the crowd.",
+         [("governing", "Okafor's", "claim", "partial")]),
+        ('The vote followed a suggestion by Senator Dana Ruiz that the board "start over."',
+         [("governing", "Senator Dana Ruiz", "suggestion", "partial")]),
     ],
 )  # fmt: skip
 def test_governing_cue(findings_of, text: str, expected: list[Row]) -> None:
@@ -88,6 +95,9 @@ def test_governing_cue(findings_of, text: str, expected: list[Row]) -> None:
         ('Okafor told the council on Monday:\n"We will not raise taxes this year."',
          [("colon", "Okafor", "told", "direct")]),
         ('PARK: "We will not back down."', [("colon", "PARK", None, "direct")]),
+        # A colon sentence with no cue: its subject introduces the quotation.
+        ('Okafor then listed the three conditions of the union:\n"Pay, hours and safety."',
+         [("colon", "Okafor", None, "direct")]),
         ('"The budget is balanced." ― Maria Lopez, council member',
          [("dash", "Maria Lopez", None, "direct")]),
         ('"Prices keep rising." — Sam Ortiz', [("dash", "Sam Ortiz", None, "direct")]),
@@ -167,6 +177,11 @@ def test_partial_when_the_clause_goes_on_outside_the_marks(
         ("Okafor told reporters that the plan was “Dead On Arrival”", "governing", True),
         # After a preposition or article, a title is a title whatever the cue.
         ('The mayor called the budget balanced on "Face the Nation" on Sunday.', "sentence", False),
+        # So after a possessive or a word for a work.
+        ('Okafor said so on NBC\'s "Meet the Press" that morning.', "sentence", False),
+        ('Okafor said it in her new book, "A Bridge Too Far," last spring.', "sentence", False),
+        # Not after a speaker's name: that is a quotation, title case or not.
+        ('Okafor said "Never Again" to the crowd.', "governing", True),
         # Unbalanced marks with no cue: lost words, not speech.
         ('The vote was "close and the night was long.', "none", False),
         ('The vote was "close and the night was long.', "governing", True),
@@ -290,6 +305,29 @@ LOST_SUBJECT_APPOS = parse(
 )
 
 
+# In Berea , OH , Gov. Kasich said -- the parser gave the verb two subjects.
+TWO_SUBJECTS = parse(
+    ("In", "IN", "ADP", 5, "prep"),
+    ("Berea", "NNP", "PROPN", 0, "pobj"),
+    (",", ",", "PUNCT", 5, "punct"),
+    ("OH", "NNP", "PROPN", 5, "nsubj"),
+    ("Kasich", "NNP", "PROPN", 5, "nsubj"),
+    ("said", "VBD", "VERB", 5, "ROOT"),
+)
+
+# " Prices rise , " read the statement -- the parser made the source an object.
+READ_THE_STATEMENT = parse(
+    ('"', "``", "PUNCT", 5, "punct"),
+    ("Prices", "NNS", "NOUN", 2, "nsubj"),
+    ("rise", "VBP", "VERB", 5, "ccomp"),
+    (",", ",", "PUNCT", 5, "punct"),
+    ('"', "''", "PUNCT", 5, "punct"),
+    ("read", "VBD", "VERB", 5, "ROOT"),
+    ("the", "DT", "DET", 7, "det"),
+    ("statement", "NN", "NOUN", 5, "dobj"),
+)
+
+
 def left_neighbour(tag: str) -> Doc:
     """The crowd cheered Okafor <verb> no -- the verb hangs off "cheered" with no subject."""
     return parse(
@@ -316,6 +354,8 @@ def left_neighbour(tag: str) -> Doc:
         pytest.param(QUOTED_SUBJECT_ONLY, 5, range(0), "Taxes", id="unquoted subject is trusted"),
         pytest.param(LOST_SUBJECT, 2, range(0), "Okafor", id="lost subject from word order over adverb"),
         pytest.param(LOST_SUBJECT_APPOS, 6, range(0), "Flynn", id="lost subject over an appositive"),
+        pytest.param(TWO_SUBJECTS, 5, range(0), "Kasich", id="two subjects: the nearest"),
+        pytest.param(READ_THE_STATEMENT, 5, range(0, 5), "statement", id="inverted description"),
         pytest.param(left_neighbour("VBD"), 4, range(0), "Okafor", id="finite verb takes left name"),
         pytest.param(left_neighbour("VBG"), 4, range(0), None, id="participle VBG never takes left name"),
         pytest.param(left_neighbour("VBN"), 4, range(0), None, id="participle VBN never takes left name"),
