@@ -159,7 +159,40 @@ def quotation_features(
             f["agreeing_candidates"] = float(min(agree[key] - 1, 3))
             f["speaker_spoke_before"] = 1.0 if key in spoke else 0.0
             f["speaker_is_previous"] = 1.0 if key == previous_key else 0.0
-        out.append(f)
+        out.append(_with_conjunctions(f))
+    return out
+
+
+_CONJUNCTIONS = (
+    ("path", "mention"),
+    ("path", "cue_side"),
+    ("path", "dep"),
+    ("path", "ner"),
+    ("mention", "dep"),
+    ("cue_class", "speaker_side"),
+)
+"""Pairs of categorical features whose combination means more than each alone: a pronoun
+is a good speaker for a governing cue and a poor one for a paragraph's cue."""
+_SCALED_BY_PATH = ("speaker_distance", "cue_distance", "quote_words")
+"""Numeric features whose weight depends on the rule path (a distance that is normal for a
+previous paragraph's cue is far for a governing one)."""
+
+
+def _with_conjunctions(f: Features) -> Features:
+    values: dict[str, list[str]] = {}
+    for name in f:
+        group, eq, _ = name.partition("=")
+        if eq:
+            values.setdefault(group, []).append(name)
+    out = dict(f)
+    for a, b in _CONJUNCTIONS:
+        for x in values.get(a, ()):
+            for y in values.get(b, ()):
+                out[f"{x}&{y}"] = 1.0
+    for x in values.get("path", ()):
+        for num in _SCALED_BY_PATH:
+            if num in f:
+                out[f"{x}*{num}"] = f[num]
     return out
 
 

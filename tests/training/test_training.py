@@ -33,7 +33,7 @@ def test_trained_scorer_loads_and_records_its_provenance(trained) -> None:
     first, _ = trained
     data = json.loads(first.read_text(encoding="utf-8"))
     assert data["trained_on"]["articles"] == 25
-    assert data["options"] == {"C": 1.0, "folds": 3, "seed": 13}
+    assert data["options"] == {"C": 1.0, "choice_C": 0.3, "folds": 3, "seed": 13}
     report = data["report"]
     assert report["quotes"] > 50 and report["candidates"] > report["quotes"]
     assert 0.0 <= report["oof_ece_calibrated"] <= 1.0
