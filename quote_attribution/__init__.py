@@ -9,8 +9,8 @@ Load once, then attribute as many articles as you like::
     results = attributor.attribute_many(articles)     # an iterator of Attribution
 
 The results are the records the service answers with (``Quote``, ``SpeakerRef``,
-``Speaker``, ``Mention``, ``Cue``), frozen dataclasses with character offsets into the
-text. In a spaCy pipeline, ``nlp.add_pipe("quote_attributor")`` puts the same results on
+``Speaker``, ``Mention``, ``Cue``, and ``Unattributed`` for quote-marked words no one is
+found to say), frozen dataclasses with character offsets into the text. In a spaCy pipeline, ``nlp.add_pipe("quote_attributor")`` puts the same results on
 ``doc._.quotes`` and ``doc._.attribution``; ``render`` shows them as HTML in a notebook.
 
 This package is the public name of the engine that lives in ``app.engine``: it is named
@@ -35,6 +35,7 @@ from app.engine import (
     QuoteAttributorComponent,
     Speaker,
     SpeakerRef,
+    Unattributed,
     default_models_dir,
 )
 from app.engine.attributor import DEFAULT_MODEL
@@ -51,6 +52,7 @@ __all__ = [
     "QuotesHTML",
     "Speaker",
     "SpeakerRef",
+    "Unattributed",
     "__version__",
     "default_models_dir",
     "load",

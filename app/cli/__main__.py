@@ -51,7 +51,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "article",
         help="one article: print the JSON answer of POST /v1/quotes",
         description="Print the answer POST /v1/quotes gives for one article (quotes, "
-        "speakers, meta). A refused article prints its problem on stderr and exits 1.",
+        "speakers, unattributed, meta). A refused article prints its problem on stderr and exits 1.",
     )
     article.add_argument("path", metavar="PATH", help="a UTF-8 text file, or - for stdin")
     article.add_argument(
@@ -63,7 +63,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="an archive: one article a line in, one answer or error a line out",
         description='Attribute every line {"id": ..., "text": ...} of IN (other fields are '
         'ignored); write one line per input line to OUT: {"id", "quotes", "speakers", '
-        '"meta"}, or {"id", "line", "error"} with an RFC 9457 problem. Lines are written as '
+        '"unattributed", "meta"}, or {"id", "line", "error"} with an RFC 9457 problem. Lines are written as '
         "they are done, not in input order. Run it again to resume after a stop: the lines "
         "OUT has are skipped.",
     )

@@ -1,7 +1,7 @@
 """``python -m app.cli jsonl IN.jsonl OUT.jsonl``: attribute an archive, one article a line.
 
 Every input line gets exactly one output line: the answer (``{"id", "quotes", "speakers",
-"meta"}``, the shape of ``POST /v1/quotes`` with the id added) or an error line
+"unattributed", "meta"}``, the shape of ``POST /v1/quotes`` with the id added) or an error line
 (``{"id", "line", "error"}`` with an RFC 9457 problem). Lines are checked here, in the
 process that reads and writes, as the API checks a request; the articles that pass go to
 the workers in chunks, and their lines are written as chunks finish, flushed at once: the

@@ -27,7 +27,8 @@ ErrorItem = dict[str, Any]
 
 
 def response_body(result: Attribution) -> dict[str, Any]:
-    """The engine's result as the body ``POST /v1/quotes`` answers with: quotes, speakers, meta."""
+    """The engine's result as the body ``POST /v1/quotes`` answers with: quotes, speakers,
+    unattributed, meta."""
     return response_of(result).model_dump(mode="json")
 
 
@@ -169,7 +170,7 @@ def dumps(record: dict[str, Any]) -> str:
 
 
 def answer_line(article_id: str, result: Attribution) -> str:
-    """The output line of an attributed article: ``{"id", "quotes", "speakers", "meta"}``."""
+    """The output line of an attributed article: ``{"id", "quotes", "speakers", "unattributed", "meta"}``."""
     return dumps({"id": article_id, **response_body(result)})
 
 

@@ -10,7 +10,7 @@ Importing it also registers the ``quote_attributor`` spaCy component (``componen
 from app.engine.assets import default_models_dir
 from app.engine.attributor import QuoteAttributor
 from app.engine.component import DocQuote, QuoteAttributorComponent
-from app.engine.types import Attribution, Cue, Mention, Quote, Speaker, SpeakerRef
+from app.engine.types import Attribution, Cue, Mention, Quote, Speaker, SpeakerRef, Unattributed
 
 __all__ = [
     "Attribution",
@@ -22,5 +22,6 @@ __all__ = [
     "QuoteAttributorComponent",
     "Speaker",
     "SpeakerRef",
+    "Unattributed",
     "default_models_dir",
 ]

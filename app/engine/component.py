@@ -41,7 +41,7 @@ from app.engine.attributor import QuoteAttributor, person_roles
 from app.engine.lexicon import Lexicon
 from app.engine.nlp import BOUNDARY_COMPONENT, _split_dashes
 from app.engine.scorer import SCORER_FILE, SpeakerScorer
-from app.engine.types import Attribution, Cue, Mention, Quote, Speaker, SpeakerRef
+from app.engine.types import Attribution, Cue, Mention, Quote, Speaker, SpeakerRef, Unattributed
 
 COMPONENT = "quote_attributor"
 LEXICON_FOLDER = "lexicons"
@@ -119,7 +119,8 @@ def _from_data(data: dict[str, Any]) -> Attribution:
         )
         for s in data["speakers"]
     )
-    return Attribution(tuple(quotes), speakers, dict(data["meta"]))
+    unattributed = tuple(Unattributed(**u) for u in data.get("unattributed", ()))
+    return Attribution(tuple(quotes), speakers, dict(data["meta"]), unattributed)
 
 
 def _get_attribution(doc: Doc) -> Attribution | None:

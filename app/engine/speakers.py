@@ -634,17 +634,26 @@ def _kind(ctx: _Context, k: int, cue: CueMatch | None, speaker: Token | None) ->
 
 
 def is_speech(q: QuoteSpan, path: Path, text: str) -> bool:
-    """Tell quoted speech from quoted titles and broken marks, where no cue vouches for it.
+    """Tell quoted speech from quoted titles and broken marks, where no cue vouches for it
+    (``not_speech`` says which)."""
+    return not_speech(q, path, text) is None
+
+
+NotSpeech = Literal["title", "broken_marks"]
+
+
+def not_speech(q: QuoteSpan, path: Path, text: str) -> NotSpeech | None:
+    """Why quote-marked words attributed by ``path`` are not speech, or None when they are.
 
     Measured on the PolNeAR train split: a quotation whose marks don't balance and that no
     cue attributes is speech 4 times in 100; a short title-cased phrase with no attribution
     ("Face the Nation," "The Art of the Deal") about 15 in 100.
     """
     if path in {"none", "subject"} and q.unbalanced:
-        return False
+        return "broken_marks"
     title = looks_like_title(text[q.start : q.end])
     if title and path in {"none", "subject", "paragraph"}:
-        return False
+        return "title"
     # A title after a preposition or article is a show, book or film whatever the cue:
     # 'said on "Face the Nation,"', 'the "Commander-in-Chief" forum'; so is a title after
     # a possessive or a word for a work ('CNN's "New Day,"', 'his new book, "Doomed to
@@ -652,9 +661,11 @@ def is_speech(q: QuoteSpan, path: Path, text: str) -> bool:
     # annotated.
     before = text[max(0, q.outer_start - 16) : q.outer_start].split()
     if not (title and before):
-        return True
+        return None
     word = before[-1].lower().rstrip(",")
-    return not (word in _TITLE_CONTEXT or word in _WORKS or word.endswith(("'s", "’s", "s'", "s’")))
+    if word in _TITLE_CONTEXT or word in _WORKS or word.endswith(("'s", "’s", "s'", "s’")):
+        return "title"
+    return None
 
 
 _WORKS = {

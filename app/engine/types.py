@@ -67,6 +67,23 @@ class Quote:
     confidence: float
 
 
+UnattributedReason = Literal["no_speaker", "title", "broken_marks"]
+"""Why quote-marked words are no quotation of anyone: ``no_speaker`` nothing in the text
+says who speaks them (scare quotes, terms, the name of a slogan, or a quotation whose
+speaker the engine cannot find); ``title`` the title of a show, book or film; and
+``broken_marks`` marks that do not pair, with no cue to vouch for the words between them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unattributed:
+    """Words in quotation marks that the engine attributes to no one."""
+
+    text: str
+    start: int
+    end: int
+    reason: UnattributedReason
+
+
 @dataclass(frozen=True, slots=True)
 class Speaker:
     """An entity that speaks at least once: its fullest name and its coreference chain."""
@@ -80,8 +97,14 @@ class Speaker:
 
 @dataclass(frozen=True, slots=True)
 class Attribution:
-    """Everything the engine found in one article."""
+    """Everything the engine found in one article.
+
+    ``quotes`` are who said what: every quotation with its speaker. Words in quotation
+    marks that no one in the text is found to say are ``unattributed``, apart, so that a
+    scare quote or a show's title never counts as somebody's quotation.
+    """
 
     quotes: tuple[Quote, ...] = ()
     speakers: tuple[Speaker, ...] = ()
     meta: dict[str, str] = field(default_factory=dict)
+    unattributed: tuple[Unattributed, ...] = ()

@@ -109,7 +109,7 @@ def test_an_answer_has_the_shape_of_the_api_response() -> None:
     body = response_body(result)
 
     assert QuoteResponse.model_validate(body).model_dump(mode="json") == body
-    assert list(body) == ["quotes", "speakers", "meta"]
+    assert list(body) == ["quotes", "speakers", "unattributed", "meta"]
     assert body["quotes"][0]["speaker"] == {
         "id": "s1",
         "name": "Anne Hidalgo",
@@ -118,7 +118,13 @@ def test_an_answer_has_the_shape_of_the_api_response() -> None:
     }
     assert body["quotes"][0]["cue"] == {"text": "said", "lemma": "say", "start": 51, "end": 55}
     assert body["meta"]["service_version"]
-    assert list(json.loads(answer_line("a1", result))) == ["id", "quotes", "speakers", "meta"]
+    assert list(json.loads(answer_line("a1", result))) == [
+        "id",
+        "quotes",
+        "speakers",
+        "unattributed",
+        "meta",
+    ]
 
 
 def test_an_id_with_a_lone_surrogate_is_written_escaped_and_reads_back_the_same() -> None:

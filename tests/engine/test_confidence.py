@@ -105,11 +105,14 @@ def test_no_speaker_is_low(path: Path) -> None:
     assert confidence(path, None, cue=None) < 0.2
 
 
-def test_quotation_without_speaker_is_low_end_to_end(attributor: QuoteAttributor) -> None:
-    (quote,) = attributor.attribute(
-        'The council approved the budget. "It was a long night."'
-    ).quotes
-    assert quote.speaker is None and quote.confidence < 0.2
+def test_quotation_without_speaker_is_listed_apart_end_to_end(
+    attributor: QuoteAttributor,
+) -> None:
+    result = attributor.attribute('The council approved the budget. "It was a long night."')
+    assert result.quotes == ()
+    assert [(u.text, u.reason) for u in result.unattributed] == [
+        ("It was a long night.", "no_speaker")
+    ]
 
 
 SHORT = 'He called it "a sham" today.'

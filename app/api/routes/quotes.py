@@ -128,7 +128,7 @@ BATCH_PATH = "/v1/quotes/batch"
     summary="Attribute the quotations of several articles",
     description="Up to QUOTES_MAX_BATCH_SIZE articles in one request, attributed together "
     "(spaCy batches them) and in parallel over the engine processes. `results` has one "
-    "entry per article, in order: its `quotes` and `speakers` as `POST /v1/quotes` gives "
+    "entry per article, in order: its `quotes`, `speakers` and `unattributed` as `POST /v1/quotes` gives "
     "them, or its own `error` (a problem object) when that article cannot be attributed. "
     "One bad article never fails the others; the request as a whole is refused only when "
     "it is not a batch (422), is too large (413, 422) or cannot start now (503).",
@@ -187,7 +187,10 @@ async def attribute_batch(
             metrics.QUOTATIONS.inc(len(outcome.quotes))
             answer = response_of(outcome, engine.model_name, engine.model_version)
             results[k] = BatchResult(
-                id=articles[k].id, quotes=answer.quotes, speakers=answer.speakers
+                id=articles[k].id,
+                quotes=answer.quotes,
+                speakers=answer.speakers,
+                unattributed=answer.unattributed,
             )
     return BatchResponse(
         results=[r for r in results if r is not None],

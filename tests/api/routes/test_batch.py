@@ -24,9 +24,8 @@ def test_each_article_gets_its_result_in_order(one_quote_client: TestClient) -> 
     assert [r["id"] for r in results] == ["a0", "a1", "a2"]
     for text, result in zip(texts, results, strict=True):
         single = one_quote_client.post("/v1/quotes", json={"text": text}).json()
-        assert {k: result[k] for k in ("quotes", "speakers")} == {
-            k: single[k] for k in ("quotes", "speakers")
-        }
+        parts = ("quotes", "speakers", "unattributed")
+        assert {k: result[k] for k in parts} == {k: single[k] for k in parts}
         assert result["error"] is None
 
 

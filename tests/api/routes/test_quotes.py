@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app import __version__
-from app.engine.types import Attribution, Cue, Mention, Quote, Speaker, SpeakerRef
+from app.engine.types import Attribution, Cue, Mention, Quote, Speaker, SpeakerRef, Unattributed
 
 from ..fakes import FakeAttributor, MakeClient
 
@@ -111,6 +111,27 @@ def test_engine_records_are_converted_field_by_field(make_client: MakeClient) ->
             "quote_ids": ["q1"],
         }
     ]
+
+
+def test_unattributed_words_are_converted_field_by_field(make_client: MakeClient) -> None:
+    text = 'She appeared on "Meet the Press" and said "no comment" twice.'
+    attribution = Attribution(
+        unattributed=(
+            Unattributed("Meet the Press", 17, 31, "title"),
+            Unattributed("no comment", 43, 53, "no_speaker"),
+        )
+    )
+    client = make_client(FakeAttributor(lambda _: attribution))
+
+    body = client.post("/v1/quotes", json={"text": text}).json()
+
+    assert body["quotes"] == []
+    assert body["unattributed"] == [
+        {"text": "Meet the Press", "start": 17, "end": 31, "reason": "title"},
+        {"text": "no comment", "start": 43, "end": 53, "reason": "no_speaker"},
+    ]
+    for u in body["unattributed"]:
+        assert text[u["start"] : u["end"]] == u["text"]
 
 
 def test_quote_without_speaker_or_cue_has_nulls(make_client: MakeClient) -> None:
