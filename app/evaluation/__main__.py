@@ -67,6 +67,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--reliability", type=Path, help="write a reliability diagram (PNG) of the confidences here"
     )
     ap.add_argument(
+        "--with-unattributed",
+        action="store_true",
+        help="score the unattributed quote-marked words too, as quotes without a speaker "
+        "(the engine lists them apart from its quotes)",
+    )
+    ap.add_argument(
         "--indirect",
         action="store_true",
         help="ask for reported speech too (score it with --kinds indirect)",
@@ -204,7 +210,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         predictions = {
             p["id"]: p
             for p in tqdm(
-                predict_articles(attributor, gold.values(), args.batch_size, args.indirect),
+                predict_articles(
+                    attributor,
+                    gold.values(),
+                    args.batch_size,
+                    args.indirect,
+                    args.with_unattributed,
+                ),
                 total=len(gold),
                 desc=f"attributing ({name})",
                 unit="article",

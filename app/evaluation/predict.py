@@ -20,8 +20,12 @@ from app.engine import Attribution, QuoteAttributor
 from app.evaluation.metrics import PredictedQuote, Prediction
 
 
-def prediction_quotes(attribution: Attribution) -> list[PredictedQuote]:
-    """The attribution's quotes in the scorer's format, in the engine's order."""
+def prediction_quotes(
+    attribution: Attribution, with_unattributed: bool = False
+) -> list[PredictedQuote]:
+    """The attribution's quotes in the scorer's format, in the engine's order; with
+    ``with_unattributed``, its unattributed quote-marked words too, as quotes without a
+    speaker (confidence 0), to measure what listing them apart changes."""
     speakers = {s.id: s for s in attribution.speakers}
     out: list[PredictedQuote] = []
     for quote in attribution.quotes:
@@ -43,12 +47,26 @@ def prediction_quotes(attribution: Attribution) -> list[PredictedQuote]:
                 "confidence": quote.confidence,
             }
         )
+    if with_unattributed:
+        out += [
+            {
+                "start": u.start,
+                "end": u.end,
+                "kind": "direct",
+                "speaker": None,
+                "speaker_spans": [],
+                "confidence": 0.0,
+            }
+            for u in attribution.unattributed
+        ]
     return out
 
 
-def prediction(article_id: str, attribution: Attribution) -> Prediction:
+def prediction(
+    article_id: str, attribution: Attribution, with_unattributed: bool = False
+) -> Prediction:
     """One line of a predictions file."""
-    return {"id": article_id, "quotes": prediction_quotes(attribution)}
+    return {"id": article_id, "quotes": prediction_quotes(attribution, with_unattributed)}
 
 
 def predict_articles(
@@ -56,12 +74,14 @@ def predict_articles(
     articles: Iterable[Mapping[str, Any]],
     batch_size: int = 16,
     include_indirect: bool = False,
+    with_unattributed: bool = False,
 ) -> Iterator[Prediction]:
     """Run the engine over articles (``{"id", "text", ...}``), parsed in batches, and yield
-    one prediction per article, in order; with ``include_indirect``, reported speech too."""
+    one prediction per article, in order; with ``include_indirect``, reported speech too;
+    with ``with_unattributed``, the unattributed quote-marked words (``prediction_quotes``)."""
     articles = list(articles)
     results = attributor.attribute_many(
         (a["text"] for a in articles), batch_size=batch_size, include_indirect=include_indirect
     )
     for article, attribution in zip(articles, results, strict=True):
-        yield prediction(article["id"], attribution)
+        yield prediction(article["id"], attribution, with_unattributed)

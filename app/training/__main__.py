@@ -68,9 +68,12 @@ def _choose(choice: dict[str, float], ex: QuoteExample) -> int:
 
 def _chosen(
     choice: dict[str, float], weights: dict[str, float], ex: QuoteExample
-) -> tuple[float, bool]:
+) -> tuple[float, bool, bool]:
+    """The chosen candidate's probability, whether it is right, and whether it names a
+    speaker (a quotation without one is listed apart, and has no confidence)."""
     best = _choose(choice, ex)
-    return _probability(weights, ex.features[best]), ex.correct[best]
+    speaks = ex.speaks[best] if ex.speaks else True
+    return _probability(weights, ex.features[best]), ex.correct[best], speaks
 
 
 def _fit(
@@ -101,7 +104,7 @@ def train(
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(articles))
     fold_of = {articles[i]: n % folds for n, i in enumerate(order)}
-    oof: list[tuple[float, bool]] = []
+    oof: list[tuple[float, bool, bool]] = []
     oof_fold: list[int] = []
     rules_right = 0
     for fold in range(folds):
@@ -113,12 +116,16 @@ def train(
         oof.extend(_chosen(choice, weights, ex) for ex in held)
         oof_fold.extend([fold] * len(held))
         rules_right += sum(ex.correct[0] for ex in held)
-    probs = np.array([p for p, _ in oof])
-    right = np.array([ok for _, ok in oof], dtype=float)
-    folds_of = np.array(oof_fold)
+    chosen_right = float(np.mean([ok for _, ok, _ in oof]))
+    # The confidence is that of the quotations the engine lists, those with a speaker: the
+    # calibration is fitted, and measured, on them.
+    listed = [(p, ok, fold) for (p, ok, speaks), fold in zip(oof, oof_fold, strict=True) if speaks]
+    probs = np.array([p for p, _, _ in listed])
+    right = np.array([ok for _, ok, _ in listed], dtype=float)
+    folds_of = np.array([fold for _, _, fold in listed])
     # An honest estimate of the calibrated error: each fold calibrated by the others.
     calibrated: list[tuple[float, bool]] = []
-    for fold in sorted(set(oof_fold)):
+    for fold in sorted(set(folds_of.tolist())):
         others = folds_of != fold
         iso_f = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(
             probs[others], right[others]
@@ -136,8 +143,10 @@ def train(
         "quotes": len(exs),
         "candidates": sum(len(ex.features) for ex in exs),
         "articles": len(articles),
-        "oof_end_to_end_accuracy_learned": round(float(right.mean()), 4),
+        "oof_end_to_end_accuracy_learned": round(chosen_right, 4),
         "oof_end_to_end_accuracy_rules": round(rules_right / len(exs), 4),
+        "oof_unattributed": round(1 - len(listed) / len(oof), 4),
+        "oof_attribution_precision": round(float(right.mean()), 4),
         "oof_ece_raw": round(
             expected_calibration_error(
                 list(zip(probs.tolist(), right.astype(bool).tolist(), strict=True))

@@ -32,6 +32,9 @@ class QuoteExample:
     article_id: str
     features: tuple[Features, ...]
     correct: tuple[bool, ...]
+    speaks: tuple[bool, ...] = ()
+    """Whether each candidate names a speaker: choosing one that does not ("none") makes
+    the quotation unattributed, listed apart from the quotations."""
 
 
 def _speaker_prediction(
@@ -105,7 +108,8 @@ def article_examples(
             )
             for c in options
         )
-        out.append(QuoteExample(gold["id"], tuple(feats), correct))
+        speaks = tuple(c.speaker is not None or c.continued_from is not None for c in options)
+        out.append(QuoteExample(gold["id"], tuple(feats), correct, speaks))
     return out
 
 
