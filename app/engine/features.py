@@ -173,9 +173,21 @@ _CONJUNCTIONS = (
 )
 """Pairs of categorical features whose combination means more than each alone: a pronoun
 is a good speaker for a governing cue and a poor one for a paragraph's cue."""
-_SCALED_BY_PATH = ("speaker_distance", "cue_distance", "quote_words")
-"""Numeric features whose weight depends on the rule path (a distance that is normal for a
-previous paragraph's cue is far for a governing one)."""
+_SCALED_BY_PATH = (
+    "speaker_distance",
+    "cue_distance",
+    "quote_words",
+    "quote_short",
+    "quote_title",
+    "quote_lowercase_start",
+    "quote_ends_sentence",
+    "quote_paragraph_only",
+    "quote_continues",
+    "quote_unbalanced",
+)
+"""Features whose weight depends on the rule path: a distance that is normal for a previous
+paragraph's cue is far for a governing one, and the shape of the quoted words (short, lower
+case, inside a sentence: a scare quote) tells when no candidate at all is best."""
 
 
 def _with_conjunctions(f: Features) -> Features:

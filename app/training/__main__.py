@@ -81,7 +81,7 @@ def _fit(
 ) -> tuple[dict[str, float], dict[str, float]]:
     """The choice model (conditional logit) and the confidence model (logistic)."""
     choice = fit_conditional_logit(
-        [ex.features for ex in exs], [ex.correct for ex in exs], choice_C
+        [ex.features for ex in exs], [ex.choice_target for ex in exs], choice_C
     )
     return choice, fit_logistic(*_flatten(exs), C=C, seed=seed)
 

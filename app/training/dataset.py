@@ -21,7 +21,13 @@ from app.engine.attributor import speech_only
 from app.engine.coref import Entity, entity_name
 from app.engine.features import Features, quotation_features
 from app.engine.nlp import stored_quote_spans
-from app.engine.speakers import Candidate, Finding, _Context, mention_range
+from app.engine.speakers import (
+    Candidate,
+    Finding,
+    _Context,
+    _paragraph_only_quotes,
+    mention_range,
+)
 from app.evaluation.metrics import match_quotes, speaker_is_right
 
 
@@ -35,6 +41,24 @@ class QuoteExample:
     speaks: tuple[bool, ...] = ()
     """Whether each candidate names a speaker: choosing one that does not ("none") makes
     the quotation unattributed, listed apart from the quotations."""
+    matched: bool = True
+    """Whether the quote-marked words are an annotated quotation at all."""
+    embedded: bool = True
+    """Whether the quote-marked words share their paragraph with other words."""
+
+    @property
+    def choice_target(self) -> tuple[bool, ...]:
+        """The candidates the choice model should prefer: the right ones; for embedded
+        words that are no annotated quotation (a scare quote, a term, a title), the ones
+        that name no speaker, since listing such words apart is the right answer for them.
+
+        A paragraph that is all quotation and has no annotation is left out of the choice
+        model's evidence instead: in PolNeAR those are paragraphs of long quotations the
+        annotators skipped, not words nobody says.
+        """
+        if self.matched or not self.embedded or not self.speaks:
+            return self.correct
+        return tuple(not s for s in self.speaks)
 
 
 def _speaker_prediction(
@@ -81,12 +105,14 @@ def article_examples(
     if not spans:
         return []
     recorded: dict[int, tuple[list[Features], list[Candidate]]] = {}
+    contexts: dict[int, _Context] = {}
     roles = attributor.roles
 
     def record(
         ctx: _Context, k: int, options: Sequence[Candidate], findings: Sequence[Finding]
     ) -> tuple[int, None]:
         recorded[k] = (quotation_features(ctx, k, options, findings, roles), list(options))
+        contexts[k] = ctx
         return 0, None
 
     cues, findings = attributor.quote_findings(doc, spans, record)
@@ -109,7 +135,8 @@ def article_examples(
             for c in options
         )
         speaks = tuple(c.speaker is not None or c.continued_from is not None for c in options)
-        out.append(QuoteExample(gold["id"], tuple(feats), correct, speaks))
+        embedded = not _paragraph_only_quotes(contexts[k], k)
+        out.append(QuoteExample(gold["id"], tuple(feats), correct, speaks, g is not None, embedded))
     return out
 
 

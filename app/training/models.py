@@ -4,7 +4,8 @@
   (scikit-learn), the probability that choosing a candidate makes its quotation right end
   to end; the engine's ``confidence`` is this probability, calibrated.
 - ``fit_conditional_logit``: a conditional (multinomial) logit over each quotation's
-  candidate list (McFadden 1974), the model that picks the candidate. Its likelihood is
+  candidate list (McFadden 1974), the model that picks the candidate (and, by picking the
+  one that names no speaker, lists quote-marked words apart as unattributed). Its likelihood is
   that of the right candidates among their rivals, ``-log sum_{right j} softmax(Xw)_j``
   per quotation, so it learns what makes a candidate better than the others of its list;
   quotations with no right candidate carry no evidence for that and are left out. Fitted
