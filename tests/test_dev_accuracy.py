@@ -3,8 +3,9 @@
 The reference client (``../shared/eval/predict_http.py``) posts every article to the live
 service and the reference scorer (``../shared/eval/score.py``) scores the answers, exactly
 as an outside evaluation would. The floors are the figures measured when they were set,
-less a small margin: they catch regressions, not noise. Measured 2026-11-29:
-quote F1 0.945, speaker accuracy 0.910, attribution F1 0.859.
+less a small margin: they catch regressions, not noise. Measured 2026-12-01 (learned
+scorer of format 2, unattributed words listed apart): quote F1 0.944, speaker accuracy
+0.949, attribution F1 0.896, ECE 0.024.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from tests.conftest import shared_file
 
 pytestmark = pytest.mark.slow
 
-FLOORS = {"quote_f1": 0.93, "speaker_acc_on_matched": 0.89, "attr_f1": 0.84}
+FLOORS = {"quote_f1": 0.93, "speaker_acc_on_matched": 0.93, "attr_f1": 0.88}
 # The confidence is a calibrated probability that the quotation and its speaker are right:
 # its expected calibration error (10 bins) stays under this ceiling.
 CEILINGS = {"ece": 0.05}
