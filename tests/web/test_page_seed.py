@@ -73,6 +73,16 @@ def background(page: Any, selector: str) -> str:
     return page.eval_on_selector(selector, "e => getComputedStyle(e).backgroundColor")
 
 
+def drawn_colour(page: Any, selector: str, colours: list[str]) -> str | None:
+    """Which of ``colours`` a quotation is drawn in: its background, or its hatch when the
+    quotation is tentative (below the page's confidence threshold)."""
+    style = page.eval_on_selector(
+        selector,
+        "e => getComputedStyle(e).backgroundColor + ' ' + getComputedStyle(e).backgroundImage",
+    )
+    return next((c for c in colours if c in style), None)
+
+
 def test_seed_article_shows_four_quotations_in_their_speakers_colours(
     page: Any, seed_text: str, seed_answer: dict[str, Any]
 ) -> None:
@@ -83,7 +93,8 @@ def test_seed_article_shows_four_quotations_in_their_speakers_colours(
     for quote in seed_answer["quotes"]:
         assert shown_text(page, quote["id"]) == quote["text"]
     lavrov, kono = (rgb(colour) for colour in PALETTE["speakers"][:2])
-    assert [background(page, f"#quote-q{n}") for n in (1, 2, 3, 4)] == [lavrov, lavrov, kono, kono]
+    drawn = [drawn_colour(page, f"#quote-q{n}", [lavrov, kono]) for n in (1, 2, 3, 4)]
+    assert drawn == [lavrov, lavrov, kono, kono]
     # The cue underlined, the attributing mention marked, the article shown whole.
     assert page.eval_on_selector_all("#article-view .cue", "e => e.map(c => c.textContent)") == [
         "said",
@@ -349,3 +360,38 @@ def test_axe_finds_no_wcag_aa_violation(
     analyse(page, "   ")
     assert page.locator("#error").inner_text()
     assert axe_violations(page) == (0, "Found 0 accessibility violations:\n")
+
+
+def test_unattributed_words_are_drawn_grey_under_no_speaker_found(
+    page: Any, seed_text: str
+) -> None:
+    # The seed's answer with a passage the engine attributed to no one (the headline's
+    # "differences remain"), as the API lists it apart from the quotations.
+    start = seed_text.index("differences remain")
+    words = {
+        "text": "differences remain",
+        "start": start,
+        "end": start + 18,
+        "reason": "no_speaker",
+    }
+
+    def with_unattributed(route: Any) -> None:
+        response = route.fetch()
+        body = response.json()
+        body["unattributed"] = [words]
+        route.fulfill(response=response, json=body)
+
+    page.route("**/v1/quotes", with_unattributed)
+    analyse(page, seed_text)
+
+    assert page.inner_text("#quote-u1") == "differences remain"
+    grey = rgb(PALETTE["unattributed"])
+    assert drawn_colour(page, "#quote-u1", [grey]) == grey
+    assert page.eval_on_selector("#quote-u1", "e => getComputedStyle(e).outlineStyle") == "dashed"
+    assert speaker_entries(page)["No speaker found"] == "1 quotation"
+    page.hover("#quote-u1")
+    tooltip = page.inner_text("#tooltip")
+    assert "attributed to no one: nobody in the text is found to say them" in tooltip
+    assert "u1 · no speaker" in tooltip
+    summary = page.inner_text("#summary")
+    assert summary.startswith("4 quotations") and "1 without a speaker" in summary

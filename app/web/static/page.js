@@ -28,6 +28,13 @@ const RESOLUTION_TEXT = {
   continuation: "no cue of its own: continues the previous quotation's speaker",
 };
 const LABEL_TEXT = { PERSON: "person", ORG: "organisation", GPE: "place", NORP: "group" };
+// Words in quotation marks the engine attributes to no one (the answer's `unattributed`),
+// drawn grey like a quotation without a speaker, so that the editor sees all the marks.
+const REASON_TEXT = {
+  no_speaker: "nobody in the text is found to say them",
+  title: "the title of a show, book or film",
+  broken_marks: "quotation marks that do not pair",
+};
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -227,27 +234,45 @@ function showResult(text, includeIndirect, result, colours) {
   const speakerColours = new Map(
     result.speakers.map((speaker, i) => [speaker.id, colours.speakers[i % colours.speakers.length]]),
   );
+  const marked = { ...result, quotes: [...result.quotes, ...unattributedQuotes(result)] };
   state.shown = {
     text,
     includeIndirect,
     result,
-    quotes: new Map(result.quotes.map((quote) => [quote.id, quote])),
+    quotes: new Map(marked.quotes.map((quote) => [quote.id, quote])),
     colour: (speakerId) => speakerColours.get(speakerId) ?? colours.unattributed,
   };
   state.filter = null;
   ui.summary.textContent = summaryText(result, includeIndirect);
-  renderArticle(text, result);
-  renderSpeakers(result);
+  renderArticle(text, marked);
+  renderSpeakers(marked);
   applyFilter();
   ui.results.hidden = false;
   const top = ui.results.getBoundingClientRect().top;
   if (top > window.innerHeight * 0.6) ui.results.scrollIntoView({ block: "start" });
 }
 
+// The answer's unattributed words as quotations without a speaker, cue or confidence.
+function unattributedQuotes(result) {
+  return (result.unattributed ?? []).map((words, i) => ({
+    id: `u${i + 1}`,
+    text: words.text,
+    start: words.start,
+    end: words.end,
+    kind: "unattributed",
+    reason: words.reason,
+    speaker: null,
+    cue: null,
+    confidence: null,
+  }));
+}
+
 function summaryText(result, includeIndirect) {
   const quotes = result.quotes;
+  const unmarked = (result.unattributed ?? []).length;
   if (quotes.length === 0) {
-    return includeIndirect ? "No quotations found, direct or indirect." : "No quotations found.";
+    const none = includeIndirect ? "No quotations found, direct or indirect." : "No quotations found.";
+    return unmarked ? `${none} ${formatCount(unmarked, "passage")} in quotation marks without a speaker.` : none;
   }
   const kinds = ["direct", "partial", "indirect"]
     .map((kind) => [kind, quotes.filter((q) => q.kind === kind).length])
@@ -255,7 +280,7 @@ function summaryText(result, includeIndirect) {
     .map(([kind, n]) => `${n} ${kind}`);
   const speakers = formatCount(result.speakers.length, "speaker");
   let summary = `${formatCount(quotes.length, "quotation")} (${kinds.join(", ")}) by ${speakers}.`;
-  const unattributed = quotes.filter((q) => !q.speaker).length;
+  const unattributed = quotes.filter((q) => !q.speaker).length + unmarked;
   if (unattributed) summary += ` ${unattributed} without a speaker.`;
   if (includeIndirect && !quotes.some((q) => q.kind === "indirect")) {
     summary += " No indirect quotations found.";
@@ -331,7 +356,7 @@ function quoteElement(quote, piece, description) {
   el.dataset.quote = quote.id;
   el.dataset.speakers = quote.speaker?.id ?? UNATTRIBUTED;
   el.style.setProperty("--c", state.shown.colour(quote.speaker?.id));
-  if (quote.confidence < TENTATIVE_BELOW) el.classList.add("is-tentative");
+  if (quote.confidence !== null && quote.confidence < TENTATIVE_BELOW) el.classList.add("is-tentative");
   if (!quote.speaker) el.classList.add("is-unattributed");
   if (piece === 0) {
     // The first piece of a quotation is its one stop in the keyboard order.
@@ -344,6 +369,9 @@ function quoteElement(quote, piece, description) {
 }
 
 function describeQuote(quote) {
+  if (quote.kind === "unattributed") {
+    return `In quotation marks, attributed to no one: ${REASON_TEXT[quote.reason] ?? quote.reason}.`;
+  }
   const who = quote.speaker ? `${quote.speaker.name} (mention “${quote.speaker.mention.text}”)` : "no speaker found";
   const cue = quote.cue ? `cue “${quote.cue.text}”` : "no cue";
   const resolution = quote.speaker ? `, speaker ${RESOLUTION_TEXT[quote.speaker.resolution] ?? quote.speaker.resolution}` : "";
@@ -456,8 +484,8 @@ function tooltipContent(quote) {
     ["Mention", quote.speaker ? `“${quote.speaker.mention.text}”` : "—"],
     ["Found as", quote.speaker ? RESOLUTION_TEXT[quote.speaker.resolution] ?? quote.speaker.resolution : "—"],
     ["Cue", quote.cue ? (quote.cue.lemma && quote.cue.lemma !== quote.cue.text ? `${quote.cue.text} (${quote.cue.lemma})` : quote.cue.text) : "none"],
-    ["Kind", KIND_TEXT[quote.kind] ?? quote.kind],
-    ["Confidence", formatConfidence(quote.confidence) + (quote.confidence < TENTATIVE_BELOW ? " · tentative, check it" : "")],
+    ["Kind", quote.kind === "unattributed" ? `in quotation marks, attributed to no one: ${REASON_TEXT[quote.reason] ?? quote.reason}` : (KIND_TEXT[quote.kind] ?? quote.kind)],
+    ["Confidence", quote.confidence === null ? "—" : formatConfidence(quote.confidence) + (quote.confidence < TENTATIVE_BELOW ? " · tentative, check it" : "")],
   ];
   const title = element("p", "tooltip-title");
   const swatch = element("span", "swatch");
