@@ -62,7 +62,8 @@ def test_shipped_scorer_loads_and_is_monotone() -> None:
     path = default_models_dir() / SCORER_FILE
     data = json.loads(path.read_text(encoding="utf-8"))
     s = SpeakerScorer.load(path)
-    assert data["format"] == 1 and data["trained_on"]["sha256"]
+    assert data["format"] == 2 and data["trained_on"]["sha256"]
+    assert s.choice_weights  # format 2: the choice model picks, the logistic one scores
     assert list(s.calibration_x) == sorted(s.calibration_x)
     assert list(s.calibration_y) == sorted(s.calibration_y)
     assert all(0.0 <= y <= 1.0 for y in s.calibration_y)
