@@ -221,8 +221,11 @@ def subject_of(
     for child in subjects:
         if child.tag_ in {"WP", "WDT"} or child.lower_ in {"who", "that", "which"}:
             return verb.head if verb.dep_ == "relcl" else None
-        if child.pos_ in {"VERB", "AUX"}:
-            continue  # a clausal subject is the content, not the speaker
+        if child.pos_ in {"VERB", "AUX"} and (
+            child.dep_ == "csubj" or not child.text[:1].isupper() or any(child.children)
+        ):
+            continue  # a clausal subject is the content, not the speaker; but "Trump",
+            # tagged a verb with nothing of a clause, is a name the tagger got wrong
         return _name_before_parenthesis(_appositive_name(child) or child)
     if depth < 3 and verb.dep_ in _SHARED_SUBJECT_DEPS and verb.head.i != verb.i:
         head = verb.head

@@ -315,6 +315,22 @@ TWO_SUBJECTS = parse(
     ("said", "VBD", "VERB", 5, "ROOT"),
 )
 
+# Trump defended it , calling -- the tagger made the name a verb.
+NAME_TAGGED_AS_VERB = parse(
+    ("Trump", "VB", "VERB", 1, "nsubj"),
+    ("defended", "VBD", "VERB", 1, "ROOT"),
+    ("it", "PRP", "PRON", 1, "dobj"),
+    (",", ",", "PUNCT", 1, "punct"),
+    ("calling", "VBG", "VERB", 1, "advcl"),
+)
+
+# Saying it shows the rift -- a clausal subject is content, not a speaker.
+CLAUSAL_SUBJECT = parse(
+    ("Saying", "VBG", "VERB", 2, "csubj"),
+    ("it", "PRP", "PRON", 0, "dobj"),
+    ("shows", "VBZ", "VERB", 2, "ROOT"),
+)
+
 # " Prices rise , " read the statement -- the parser made the source an object.
 READ_THE_STATEMENT = parse(
     ('"', "``", "PUNCT", 5, "punct"),
@@ -355,6 +371,8 @@ def left_neighbour(tag: str) -> Doc:
         pytest.param(LOST_SUBJECT, 2, range(0), "Okafor", id="lost subject from word order over adverb"),
         pytest.param(LOST_SUBJECT_APPOS, 6, range(0), "Flynn", id="lost subject over an appositive"),
         pytest.param(TWO_SUBJECTS, 5, range(0), "Kasich", id="two subjects: the nearest"),
+        pytest.param(NAME_TAGGED_AS_VERB, 4, range(0), "Trump", id="a name tagged as a verb"),
+        pytest.param(CLAUSAL_SUBJECT, 2, range(0), None, id="a clausal subject is no speaker"),
         pytest.param(READ_THE_STATEMENT, 5, range(0, 5), "statement", id="inverted description"),
         pytest.param(left_neighbour("VBD"), 4, range(0), "Okafor", id="finite verb takes left name"),
         pytest.param(left_neighbour("VBG"), 4, range(0), None, id="participle VBG never takes left name"),
