@@ -23,6 +23,7 @@ from app.engine.indirect import reported_findings
 from app.engine.lexicon import Lexicon
 from app.engine.nlp import load_pipeline, stored_quote_spans, text_of
 from app.engine.quotes import find_quotes
+from app.engine.reported_scorer import REPORTED_SCORER_FILE, ReportedScorer
 from app.engine.scorer import SCORER_FILE, SpeakerScorer
 from app.engine.speakers import Finding, cue_subjects, find_speakers, rule_choice
 from app.engine.types import Attribution, Cue, Mention, Quote, Speaker, SpeakerRef
@@ -60,6 +61,7 @@ class QuoteAttributor:
         lexicon: Lexicon,
         scorer: SpeakerScorer | None = None,
         full_analysis: bool = False,
+        reported_scorer: ReportedScorer | None = None,
     ):
         """Build an attributor from loaded parts (``load`` is the usual way in).
 
@@ -70,12 +72,16 @@ class QuoteAttributor:
             full_analysis: Run the whole pipeline on the whole text, instead of only the
                 analysis attribution reads (``analysis.py``; same results within a few
                 thousandths of F1, about twice as fast).
+            reported_scorer: The learned content scorer of reported speech, or None to
+                find reported speech with the rules alone.
         """
         self.nlp = nlp
         self.lexicon = lexicon
         self.scorer = scorer
         """The learned speaker scorer; None attributes with the rules alone."""
         self.full_analysis = full_analysis
+        self.reported_scorer = reported_scorer
+        """The learned content scorer of reported speech; None finds it with the rules."""
         self._analyzer: Analyzer | None = None  # made on first use
 
     @classmethod
@@ -93,8 +99,10 @@ class QuoteAttributor:
             models_dir: The folder of the model assets; by default the one this
                 installation ships (``default_models_dir()``).
             scorer: ``"learned"`` chooses speakers and computes confidences with the
-                learned, calibrated scorer of ``models/speaker_scorer.json``; ``"rules"``
-                uses the rules alone (the baseline the learned scorer is measured against).
+                learned, calibrated scorer of ``models/speaker_scorer.json``, and the
+                contents of reported speech with ``models/reported_scorer.json``;
+                ``"rules"`` uses the rules alone (the baseline the learned scorers are
+                measured against).
             full_analysis: As for the constructor.
 
         Returns:
@@ -107,10 +115,12 @@ class QuoteAttributor:
         lexicon = Lexicon.load(folder)
         if scorer not in ("learned", "rules"):
             raise ValueError(f"scorer must be 'learned' or 'rules', not {scorer!r}")
-        learned = None
+        learned = reported = None
         if scorer == "learned":
             learned = SpeakerScorer.load(folder / SCORER_FILE, roles=person_roles(lexicon))
-        return cls(load_pipeline(model), lexicon, learned, full_analysis)
+            if (folder / REPORTED_SCORER_FILE).exists():
+                reported = ReportedScorer.load(folder / REPORTED_SCORER_FILE)
+        return cls(load_pipeline(model), lexicon, learned, full_analysis, reported)
 
     @property
     def roles(self) -> frozenset[str]:
@@ -208,7 +218,7 @@ class QuoteAttributor:
         quote_cues = [c for c in cues if c.entry.cls != "stance"]
         findings = _speech_only(find_speakers(doc, spans, quote_cues, choose)) if spans else []
         if include_indirect:
-            findings += reported_findings(doc, cues, spans, self.lexicon.organisations)
+            findings += reported_findings(doc, cues, spans, self.lexicon, self.reported_scorer)
         entities, links = resolve(doc, findings, self.lexicon, cue_subjects(doc, cues, quoted))
 
         def mention(a: int, b: int) -> Mention:
@@ -239,7 +249,9 @@ class QuoteAttributor:
                 span = doc[f.cue.start : f.cue.end]
                 cue = Cue(span.text, f.cue.lemma, span.start_char, span.end_char)
             q = f.quote
-            if f.score is not None and self.scorer is not None:
+            if f.kind == "indirect" and f.score is not None and self.reported_scorer is not None:
+                p = round(self.reported_scorer.calibrated(f.score), 3)
+            elif f.score is not None and self.scorer is not None:
                 p = round(self.scorer.calibrated(f.score), 3)
             else:
                 p = confidence.score(f, link.resolution if link else None, text)

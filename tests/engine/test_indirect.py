@@ -36,9 +36,9 @@ def indirect(attributor: QuoteAttributor, text: str) -> list[tuple[str, str | No
         # Headline form.
         ("Britain, France say sanctions will stay in place until the ceasefire holds",
          [("sanctions will stay in place until the ceasefire holds", "France", "say")]),
-        # A stance or request: the to-clause.
+        # A request: whom it asks and what (PolNeAR's content includes the person urged).
         ("The union urged its members to reject the offer from the board.",
-         [("to reject the offer from the board", "The union", "urged")]),
+         [("its members to reject the offer from the board", "The union", "urged")]),
         # No subject to attribute to (a feed that stripped the name): nothing.
         ("In December said it built four new barracks on the islands.", []),
         # Plain narration has no reported speech.

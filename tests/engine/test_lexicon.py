@@ -27,7 +27,8 @@ CUE_CLASSES = {
     "stance",
     "phrase",
 }
-REQUIRES_DEPS = {"prt", "dobj"}
+REQUIRES_DEPS = {"prt", "dobj", "prep"}
+CUE_FILES = ("cues.tsv", "reported_cues.tsv")
 
 
 def rows(name: str) -> list[list[str]]:
@@ -41,11 +42,14 @@ def test_every_lexicon_file_is_loaded() -> None:
         "first_names.tsv",
         "organisations.tsv",
         "pronouns.tsv",
+        "reported_cues.tsv",
         "titles.tsv",
     }
 
 
-@pytest.mark.parametrize("row", rows("cues.tsv"), ids=lambda row: row[0])
+@pytest.mark.parametrize(
+    "row", [row for name in CUE_FILES for row in rows(name)], ids=lambda row: row[0]
+)
 def test_cue_row(row: list[str]) -> None:
     assert len(row) in (3, 4)
     cue, cls, strength = row[:3]
@@ -59,9 +63,18 @@ def test_cue_row(row: list[str]) -> None:
         assert dep in REQUIRES_DEPS and word == word.lower() and word.isalpha()
 
 
-def test_no_cue_is_listed_twice() -> None:
-    counts = Counter(row[0] for row in rows("cues.tsv"))
+@pytest.mark.parametrize("name", CUE_FILES)
+def test_no_cue_is_listed_twice(name: str) -> None:
+    counts = Counter(row[0] for row in rows(name))
     assert [cue for cue, n in counts.items() if n > 1] == []
+
+
+def test_a_cue_of_reported_speech_alone_is_no_cue_of_quotations() -> None:
+    # The same lemma may be in both with different requirements ("point out" for
+    # quotations, "point to" for reported speech), never with the same.
+    quotation_cues = {(row[0], tuple(row[3:])) for row in rows("cues.tsv")}
+    reported_only = {(row[0], tuple(row[3:])) for row in rows("reported_cues.tsv")}
+    assert quotation_cues & reported_only == set()
 
 
 @pytest.mark.parametrize(
@@ -102,3 +115,7 @@ def test_loaded_lexicon_splits_verbs_and_phrases() -> None:
     assert lexicon.phrases[("according", "to")].cls == "phrase"
     assert lexicon.titles["mrs."] == "f" and lexicon.pronouns["it"] == ("n", "sg")
     assert lexicon.first_names["maria"] == "f"
+    assert lexicon.reported is not None
+    assert len(lexicon.reported.verbs) == len(rows("reported_cues.tsv"))
+    assert lexicon.reported.verbs["point"].requires == ("prep", "to")
+    assert "point" not in lexicon.reported.phrases and not lexicon.reported.titles
