@@ -37,9 +37,17 @@ from app.engine.cues import CueMatch, find_cues
 from app.engine.lexicon import Lexicon
 from app.engine.quotes import QuoteSpan
 from app.engine.reported_scorer import Features, ReportedScorer, reported_features
-from app.engine.speakers import Finding, mention_range, paragraph_numbers, speaker_of, tokens_within
+from app.engine.speakers import (
+    Finding,
+    mention_range,
+    paragraph_numbers,
+    speaker_of,
+    subject_of,
+    tokens_within,
+)
 
 _CONTENT_CLASSES = {
+    "nominal",
     "speech",
     "assertion",
     "report",
@@ -64,6 +72,9 @@ _ADDRESSEE_VERBS = {
 }
 # Objects that are no content: pronouns and bare determiners ("said it", "denied that").
 _EMPTY_OBJECTS = {"PRON", "DET"}
+ALTERNATIVES = 3
+"""Candidates per cue the learned selection considers: when the most probable one overlaps
+a more probable content of another cue, the cue's next one that does not can stand."""
 # Where a trailing adjunct starts (``_before_adjunct``).
 _ADJUNCT_MARKS = {",", ";", "—", "–", "--", "―", "-", "("}
 # Prepositions whose object can be what a cue reports ("pointed to", "accused X of",
@@ -175,7 +186,8 @@ def content_candidates(doc: Doc, cue: CueMatch) -> list[Candidate]:
         return out
     children = list(verb.children)
     for child in children:
-        if child.dep_ in _CLAUSE_DEPS:
+        # "said (that) ...", and for a nominal cue "the claim that ...", "a plan to ...".
+        if child.dep_ in _CLAUSE_DEPS or (child.dep_ == "acl" and cue.entry.cls == "nominal"):
             start, end = _subtree(child)
             add("complement", (start, end), rule=child.pos_ in {"VERB", "AUX"}, head=child.i)
             if start < verb.i:
@@ -239,11 +251,34 @@ def content_candidates(doc: Doc, cue: CueMatch) -> list[Candidate]:
     return out
 
 
+def _holder(noun: Token, quoted: Sequence[bool]) -> Token | None:
+    """Whose claim, criticism or support a nominal cue is: the possessor ("Trump's claim
+    that ..."), the agent ("criticism by the mayor"), or the subject of the verb it is the
+    object of ("the senator voiced support for ...")."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in {"by", "from"}:
+            agents = [g for g in child.children if g.dep_ == "pobj"]
+            if agents:
+                return agents[0]
+    verb = noun.head
+    if noun.dep_ == "pobj" and verb.dep_ == "prep":
+        verb = verb.head
+    if noun.dep_ in {"dobj", "pobj"} and verb.pos_ in {"VERB", "AUX"}:
+        return subject_of(verb, lambda t: quoted[t.i])
+    return None
+
+
 def _speaker(doc: Doc, cue: CueMatch, quoted: Sequence[bool]) -> Token | None:
     """The cue's source, or None: a subject inside a quotation is the quoted words' (unless
     the cue is itself quoted, reported speech inside a quotation)."""
     nested = quoted[cue.head]
-    speaker = speaker_of(doc, cue, (lambda t: False) if nested else (lambda t: quoted[t.i]))
+    if cue.entry.cls == "nominal":
+        speaker = _holder(doc[cue.head], quoted)
+    else:
+        speaker = speaker_of(doc, cue, (lambda t: False) if nested else (lambda t: quoted[t.i]))
     if (
         speaker is None
         or (quoted[speaker.i] and not nested)
@@ -349,7 +384,8 @@ def one_per_stretch(
     Nested attributions ("X said Y claimed Z") keep the outer one under the rules
     (``threshold`` None: proposals in cue order), which cost fewer false contents than it
     gained on PolNeAR train; with the learned scorer, contents below ``threshold`` go and
-    the more probable of two on the same words stays.
+    the more probable of two on the same words stays. A cue gets one content at most
+    (the scorer proposes several per cue, ``ALTERNATIVES``).
     """
     if threshold is not None:
         proposals = sorted(
@@ -357,11 +393,17 @@ def one_per_stretch(
         )
     found: list[ReportedContent] = []
     taken: list[tuple[int, int]] = []  # sorted, disjoint token ranges already reported
+    cues: set[int] = set()
     for r in proposals:
         at = bisect_right(taken, (r.start, r.end))
-        if (at and taken[at - 1][1] > r.start) or (at < len(taken) and taken[at][0] < r.end):
+        if (
+            r.cue.head in cues
+            or (at and taken[at - 1][1] > r.start)
+            or (at < len(taken) and taken[at][0] < r.end)
+        ):
             continue
         taken.insert(at, (r.start, r.end))
+        cues.add(r.cue.head)
         found.append(r)
     found.sort(key=lambda r: r.start)
     return found
@@ -378,8 +420,9 @@ def find_reported(
 
     ``quoted`` flags the tokens inside quotation marks. Under the rules (``scorer`` None)
     each cue takes its rule candidate, if it has a speaker; with the learned scorer each
-    takes its most probable candidate, if that is probable enough, and a content without
-    a source is possible ("Sanders appears to be spending more").
+    takes its most probable candidate that is probable enough and free of a more
+    probable content, and a content without a source is possible ("Sanders appears to
+    be spending more").
     """
     words = _Words(doc, quoted)
     proposals: list[ReportedContent] = []
@@ -393,8 +436,8 @@ def find_reported(
             (scorer.probability(features), cand, source)
             for cand, source, features in scored_candidates(doc, cue, words, organisations)
         ]
-        if scored:
-            p, cand, source = max(scored, key=lambda x: x[0])
+        scored.sort(key=lambda x: -x[0])
+        for p, cand, source in scored[:ALTERNATIVES]:
             speaker = source.i if source is not None else None
             proposals.append(ReportedContent(cand.start, cand.end, cue, cand.form, speaker, p))
     return one_per_stretch(proposals, None if scorer is None else scorer.threshold)
@@ -426,6 +469,14 @@ def reported_cues(
         for c in find_cues(doc, lexicon.reported, quoted)
         if not any(i in taken for i in range(c.start, c.end))
     ]
+    nouns = lexicon.reported.nouns
+    if nouns:
+        inside = tokens_within(doc, quoted)
+        taken.update(i for c in extra for i in range(c.start, c.end))
+        for tok in doc:
+            entry = nouns.get(tok.lemma_.lower()) if tok.pos_ == "NOUN" else None
+            if entry is not None and tok.i not in taken and not inside[tok.i]:
+                extra.append(CueMatch(tok.i, tok.i + 1, tok.i, entry))
     return sorted([*cues, *extra], key=lambda c: c.start)
 
 

@@ -5,7 +5,7 @@ Loaded once per process with the spaCy pipeline; the engine steps only read them
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -28,9 +28,13 @@ class CueEntry:
     """(dependency label, lower-cased word) the verb must govern: ``go`` needs ``prt=on``."""
 
 
-def _cues(path: Path) -> tuple[dict[str, CueEntry], dict[tuple[str, ...], CueEntry]]:
+def _cues(
+    path: Path,
+) -> tuple[dict[str, CueEntry], dict[tuple[str, ...], CueEntry], dict[str, CueEntry]]:
+    """Verbs, phrases and nouns (class ``nominal``) of a cue file."""
     verbs: dict[str, CueEntry] = {}
     phrases: dict[tuple[str, ...], CueEntry] = {}
+    nouns: dict[str, CueEntry] = {}
     for row in _rows(path):
         requires = None
         if len(row) > 3 and row[3]:
@@ -39,9 +43,11 @@ def _cues(path: Path) -> tuple[dict[str, CueEntry], dict[tuple[str, ...], CueEnt
         entry = CueEntry(row[0], row[1], float(row[2]), requires)
         if " " in row[0]:
             phrases[tuple(row[0].split())] = entry
+        elif entry.cls == "nominal":
+            nouns.setdefault(row[0], entry)
         else:
             verbs.setdefault(row[0], entry)
-    return verbs, phrases
+    return verbs, phrases, nouns
 
 
 REPORTED_CUES = "reported_cues.tsv"
@@ -63,15 +69,17 @@ class Lexicon:
     """nouns that head a description of an organisation ("the ministry")"""
     reported: Lexicon | None = None
     """cues of reported speech alone (``reported_cues.tsv``), never of a quotation"""
+    nouns: dict[str, CueEntry] = field(default_factory=dict)
+    """nominal cues ("the claim that ...", "criticism of ..."), of reported speech alone"""
 
     @classmethod
     def load(cls, models_dir: Path) -> Lexicon:
         folder = Path(models_dir) / "lexicons"
-        verbs, phrases = _cues(folder / "cues.tsv")
+        verbs, phrases, _ = _cues(folder / "cues.tsv")
         reported = None
         if (folder / REPORTED_CUES).exists():
-            only_verbs, only_phrases = _cues(folder / REPORTED_CUES)
-            reported = cls(only_verbs, only_phrases, {}, {}, {}, {})
+            only_verbs, only_phrases, nouns = _cues(folder / REPORTED_CUES)
+            reported = cls(only_verbs, only_phrases, {}, {}, {}, {}, nouns=nouns)
         title_rows = _rows(folder / "titles.tsv")
         titles = {r[0]: r[1] for r in title_rows}
         roles = {r[0]: r[2] if len(r) > 2 else r[0].rstrip(".") for r in title_rows}

@@ -40,6 +40,7 @@ from tqdm import tqdm
 from app.engine import QuoteAttributor
 from app.engine.cues import find_cues
 from app.engine.indirect import (
+    ALTERNATIVES,
     ReportedContent,
     _Words,
     one_per_stretch,
@@ -177,16 +178,16 @@ def _select(
     weights: Mapping[str, float], exs: Sequence[CueExample], threshold: float
 ) -> dict[str, list[tuple[dict[str, Any], float]]]:
     """The engine's selection on one fold: per article, the kept predictions and their
-    probability (the most probable candidate per cue, then ``one_per_stretch``)."""
+    probability (the most probable candidates per cue, then ``one_per_stretch``)."""
     by_article: dict[str, list[tuple[ReportedContent, dict[str, Any]]]] = {}
     for ex in exs:
         probs = [_probability(weights, f) for f in ex.features]
-        k = int(np.argmax(probs))
-        content = ex.contents[k]
-        chosen = ReportedContent(
-            content.start, content.end, content.cue, content.form, content.speaker, probs[k]
-        )
-        by_article.setdefault(ex.article_id, []).append((chosen, ex.predictions[k]))
+        for k in sorted(range(len(probs)), key=lambda k: -probs[k])[:ALTERNATIVES]:
+            content = ex.contents[k]
+            chosen = ReportedContent(
+                content.start, content.end, content.cue, content.form, content.speaker, probs[k]
+            )
+            by_article.setdefault(ex.article_id, []).append((chosen, ex.predictions[k]))
     kept: dict[str, list[tuple[dict[str, Any], float]]] = {}
     for article, proposals in by_article.items():
         pred_of = {id(c): p for c, p in proposals}

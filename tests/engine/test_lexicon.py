@@ -26,6 +26,7 @@ CUE_CLASSES = {
     "thought",
     "stance",
     "phrase",
+    "nominal",
 }
 REQUIRES_DEPS = {"prt", "dobj", "prep"}
 CUE_FILES = ("cues.tsv", "reported_cues.tsv")
@@ -71,10 +72,14 @@ def test_no_cue_is_listed_twice(name: str) -> None:
 
 def test_a_cue_of_reported_speech_alone_is_no_cue_of_quotations() -> None:
     # The same lemma may be in both with different requirements ("point out" for
-    # quotations, "point to" for reported speech), never with the same.
-    quotation_cues = {(row[0], tuple(row[3:])) for row in rows("cues.tsv")}
-    reported_only = {(row[0], tuple(row[3:])) for row in rows("reported_cues.tsv")}
+    # quotations, "point to" for reported speech) or as a noun ("claim"), never the same.
+    def key(row: list[str]) -> tuple:
+        return row[0], row[1] == "nominal", tuple(row[3:])
+
+    quotation_cues = {key(row) for row in rows("cues.tsv")}
+    reported_only = {key(row) for row in rows("reported_cues.tsv")}
     assert quotation_cues & reported_only == set()
+    assert all(row[1] != "nominal" for row in rows("cues.tsv"))
 
 
 @pytest.mark.parametrize(
@@ -116,6 +121,8 @@ def test_loaded_lexicon_splits_verbs_and_phrases() -> None:
     assert lexicon.titles["mrs."] == "f" and lexicon.pronouns["it"] == ("n", "sg")
     assert lexicon.first_names["maria"] == "f"
     assert lexicon.reported is not None
-    assert len(lexicon.reported.verbs) == len(rows("reported_cues.tsv"))
-    assert lexicon.reported.verbs["point"].requires == ("prep", "to")
+    reported = lexicon.reported
+    assert len(reported.verbs) + len(reported.nouns) == len(rows("reported_cues.tsv"))
+    assert reported.verbs["point"].requires == ("prep", "to")
+    assert reported.nouns["claim"].cls == "nominal" and "claim" not in reported.verbs
     assert "point" not in lexicon.reported.phrases and not lexicon.reported.titles
