@@ -13,8 +13,12 @@ Pareti 2015's PARC attribution relations, the scheme PolNeAR follows):
   what follows the colon.
 
 A content that is itself a quotation (``"...," he said``) is the direct quotation already
-found and is not repeated; a content that only contains a quoted fragment is returned, and
-the fragment keeps its own ``partial`` record with the same speaker.
+found and is not repeated. Nor is a content that contains a quoted fragment (``Okafor said
+the merger brought "real savings" to the region``): the fragment is the quotation step's
+``partial`` record, with the cue's speaker, and stands for the whole attribution, as the
+project's data define it (``partial``: a quote-marked part of a longer, otherwise
+reported, content; ``indirect``: reported speech without quotation marks). Returning the
+clause as well would give one statement two records, and count its speaker twice.
 
 Verbs of thought and intention (believe, think, hope, fear, expect, know, want) report a
 stance, not speech. The literature splits on them (PARC and PolNeAR annotate them as
@@ -337,7 +341,7 @@ def scored_candidates(
     organisations: frozenset[str],
 ) -> list[tuple[Candidate, Token | None, Features]]:
     """The candidates of ``cue`` the learned scorer weighs, each with the source it would
-    get and its features; a direct quotation's words are no candidate."""
+    get and its features; no candidate holds quote-marked words (module docstring)."""
     candidates = content_candidates(doc, cue)
     if not candidates:
         return []
@@ -347,7 +351,7 @@ def scored_candidates(
     quoting = any(words.mostly_quoted(cue, c) for c in candidates)
     out = []
     for rank, cand in enumerate(candidates):
-        if words.mostly_quoted(cue, cand):
+        if words.quoted_count(cue, cand):
             continue
         source = speaker
         if source is not None and cand.start <= source.i < cand.end:
@@ -363,7 +367,7 @@ def _rule_content(
     doc: Doc, cue: CueMatch, words: _Words, organisations: frozenset[str]
 ) -> ReportedContent | None:
     chosen = next((c for c in content_candidates(doc, cue) if c.rule), None)
-    if chosen is None or words.count(chosen) < 3 or words.mostly_quoted(cue, chosen):
+    if chosen is None or words.count(chosen) < 3 or words.quoted_count(cue, chosen):
         return None
     speaker = _speaker(doc, cue, words.quoted)
     if (

@@ -6,10 +6,7 @@ Reads annotated articles (the format of ../shared/data/README.md, reported speec
 (``indirect.scored_candidates``) with its features and a label: right when the span
 matches a gold content (Jaccard >= 0.5 on trimmed spans, the reference scorer's rule) and
 the source the candidate would get names that content's gold source (no source for a
-gold content without one). A candidate with a quote-marked fragment inside has no label
-here (PolNeAR's conversion files such a content under its quotation, as ``partial``): it
-is left out of the fit, so that the model scores it as the content it is, and kept in
-the selection, where it costs what it costs. It fits a logistic regression (scikit-learn, the ``train``
+gold content without one). It fits a logistic regression (scikit-learn, the ``train``
 extra; inference needs none of it), then, with article-grouped k-fold cross-validation,
 runs the engine's selection (most probable candidate per cue, one content per stretch of
 text) on each held-out fold to choose the threshold that maximises attribution F1 and to
@@ -72,9 +69,6 @@ class CueExample:
     article_id: str
     features: tuple[Features, ...]
     correct: tuple[bool, ...]
-    labelled: tuple[bool, ...]
-    """False for a candidate with a quote-marked fragment inside: the data (PolNeAR's
-    conversion) files such contents under the quotation, so it has no label for them."""
     contents: tuple[ReportedContent, ...]
     predictions: tuple[dict[str, Any], ...]
     """Each candidate as a prediction in the scorer's format (span and source)."""
@@ -96,7 +90,7 @@ def article_examples(
         scored = scored_candidates(doc, cue, words, attributor.lexicon.organisations)
         if not scored:
             continue
-        features, correct, labelled, contents, predictions = [], [], [], [], []
+        features, correct, contents, predictions = [], [], [], []
         for cand, source, feats in scored:
             start, end = doc[cand.start].idx, doc[cand.end - 1].idx + len(doc[cand.end - 1].text)
             pred: dict[str, Any] = {
@@ -118,7 +112,6 @@ def article_examples(
             )
             features.append(feats)
             correct.append(right)
-            labelled.append(words.quoted_count(cue, cand) == 0)
             speaker = source.i if source is not None else None
             contents.append(ReportedContent(cand.start, cand.end, cue, cand.form, speaker))
             predictions.append(pred)
@@ -127,7 +120,6 @@ def article_examples(
                 gold["id"],
                 tuple(features),
                 tuple(correct),
-                tuple(labelled),
                 tuple(contents),
                 tuple(predictions),
             )
@@ -146,14 +138,8 @@ def examples(
 
 
 def _fit(exs: Sequence[CueExample], C: float, seed: int) -> dict[str, float]:
-    pairs = [
-        (f, c)
-        for ex in exs
-        for f, c, known in zip(ex.features, ex.correct, ex.labelled, strict=True)
-        if known
-    ]
-    rows = [f for f, _ in pairs]
-    labels = np.array([c for _, c in pairs], dtype=int)
+    rows = [f for ex in exs for f in ex.features]
+    labels = np.array([c for ex in exs for c in ex.correct], dtype=int)
     if labels.min() == labels.max():
         raise SystemExit("the training data has only one class of candidates: too few articles?")
     vec = DictVectorizer(sort=True)
