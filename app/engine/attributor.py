@@ -6,6 +6,7 @@ Data flows one way: text -> spaCy ``Doc`` (with quotation spans found before the
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +18,7 @@ from spacy.util import minibatch
 from app.engine import confidence
 from app.engine.analysis import Analyzer
 from app.engine.assets import default_models_dir
-from app.engine.coref import entity_name, resolve
+from app.engine.coref import Entity, Link, entity_name, resolve
 from app.engine.cues import find_cues
 from app.engine.indirect import reported_findings
 from app.engine.lexicon import Lexicon
@@ -50,6 +51,43 @@ def _speech_only(findings: list[Finding]) -> list[Finding]:
         else f
         for f in kept
     ]
+
+
+def _with_reported(
+    doc: Doc,
+    quoted: list[Finding],
+    reported: list[Finding],
+    lexicon: Lexicon,
+    sources: list[tuple[int, int]],
+) -> tuple[list[Entity], list[Link | None]]:
+    """Entities and links of the quote-marked findings as without reported speech, then
+    of the reported ones: reported speech never changes who said a quotation.
+
+    Coreference runs on the quotations alone (as ``include_indirect=False`` does), then
+    on everything; an entity of the second run that shares a mention with one of the
+    first is that entity (which gains the reported speech's mention), the others are added.
+    """
+    entities, links = resolve(doc, quoted, lexicon, sources)
+    if not reported:
+        return entities, links
+    all_entities, all_links = resolve(doc, [*quoted, *reported], lexicon, sources)
+    owner = {m: i for i, ent in enumerate(entities) for m in ent.mentions}
+    same: dict[int, int] = {}
+    for f, link in zip(reported, all_links[len(quoted) :], strict=True):
+        if link is None:
+            links.append(None)
+            continue
+        if link.entity not in same:
+            shared = Counter(owner[m] for m in all_entities[link.entity].mentions if m in owner)
+            if shared:
+                same[link.entity] = shared.most_common(1)[0][0]
+            else:
+                entities.append(all_entities[link.entity])
+                same[link.entity] = len(entities) - 1
+        if f.mention is not None:
+            entities[same[link.entity]].add(f.mention)  # "he said ...": a mention of them
+        links.append(Link(same[link.entity], link.resolution))
+    return entities, links
 
 
 class QuoteAttributor:
@@ -217,9 +255,13 @@ class QuoteAttributor:
         # Stance verbs (support, show, want) attribute reported content, never quotations.
         quote_cues = [c for c in cues if c.entry.cls != "stance"]
         findings = _speech_only(find_speakers(doc, spans, quote_cues, choose)) if spans else []
+        sources = cue_subjects(doc, cues, quoted)
         if include_indirect:
-            findings += reported_findings(doc, cues, spans, self.lexicon, self.reported_scorer)
-        entities, links = resolve(doc, findings, self.lexicon, cue_subjects(doc, cues, quoted))
+            reported = reported_findings(doc, cues, spans, self.lexicon, self.reported_scorer)
+            entities, links = _with_reported(doc, findings, reported, self.lexicon, sources)
+            findings += reported
+        else:
+            entities, links = resolve(doc, findings, self.lexicon, sources)
 
         def mention(a: int, b: int) -> Mention:
             span = doc[a:b]
