@@ -1,16 +1,35 @@
 """Reported speech: the content of attributions without quotation marks.
 
 Where a cue has a clausal complement, that clause is what was reported (Bergler 1992;
-Pareti 2015's PARC attribution relations, the scheme PolNeAR follows):
+Pareti 2015's PARC attribution relations, the scheme PolNeAR follows). Each cue offers
+the contents its parse allows (``content_candidates``):
 
-- ``X said (that) ...``: the cue's clausal complement, ``that`` included.
+- ``X said (that) ...``: the cue's clausal complement, ``that`` included; also the
+  complement before a trailing adjunct (``, which ...``), and with a clause the parser
+  coordinated with the cue instead (``said the plan failed and the city must pay``).
 - ``..., Lavrov said Friday.``: a postposed attribution; the parser makes the clause before
   it the complement of ``said``, or hangs ``said`` off that clause (parataxis): either way
-  the content is the clause without the attribution.
+  the content is the clause without the attribution (or the sentence before it).
 - ``..., according to X.``: the clause the phrase modifies, without the phrase.
-- Headlines: ``Russia, Japan say differences remain ...`` is the first form; a headline
-  that names its source before a colon (``Poll: Wealthy voters abandon ...``) reports
-  what follows the colon.
+- ``urged the party to ...``, ``wants to ...``: the to-clause, with or without the object.
+- ``criticized the deal``, ``called for a ban``: the object or prepositional object, or
+  everything the cue governs on its right.
+- ``Sanders appears to lead``: the subject too, which PolNeAR marks as the content of
+  seem and appear and of passives, with no source (the writer's own evidence).
+- Headlines: ``Russia, Japan say differences remain ...`` is the first form; a line that
+  a name opens with a colon (``Poll: Wealthy voters abandon ...``, a transcript's
+  ``TAPPER: Do you think ...``) reports what follows the colon, as a whole.
+
+The rules (``scorer`` None) take the first form that applies, and a content only with a
+speaker. The learned content scorer (``reported_scorer.py``, weights in
+``models/reported_scorer.json``) weighs every candidate instead, in the manner of a
+candidate ranker for attribution spans: its probability that span and source are both
+right decides which, and whether any, and is calibrated into the confidence.
+
+Cues are those of the quotation step, and verbs and nouns that attribute a content but
+seldom a quotation (``models/lexicons/reported_cues.tsv``: declined to, pointed to; the
+claim that, criticism of, whose source is the possessor or the subject of the verb the
+noun is the object of), kept apart so that quote-marked attribution stays as it is.
 
 A content that is itself a quotation (``"...," he said``) is the direct quotation already
 found and is not repeated. Nor is a content that contains a quoted fragment (``Okafor said
@@ -24,9 +43,11 @@ Verbs of thought and intention (believe, think, hope, fear, expect, know, want) 
 stance, not speech. The literature splits on them (PARC and PolNeAR annotate them as
 attribution; GenderGapTracker's speech-verb list leaves them out). This engine returns
 them, because a newsroom measuring who gets a voice counts "Smith believes the plan will
-fail" as Smith's voice, but scores them lower (their lexicon strength), so a client that
-wants speech alone can cut on confidence. Evaluation verbs (call, describe, praise) take
-no clausal content and yield nothing here.
+fail" as Smith's voice, but scores them lower, so a client that wants speech alone can cut
+on confidence: under the rules by their lexicon strength, with the learned scorer by the
+weight it gives their class and lemma (on PolNeAR train their contents are right less
+often than those of speech verbs). Evaluation verbs (criticize, praise, accuse) report
+what they are about: their object.
 """
 
 from __future__ import annotations
