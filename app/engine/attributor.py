@@ -6,6 +6,7 @@ Data flows one way: text -> spaCy ``Doc`` (with quotation spans found before the
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -23,6 +24,7 @@ from app.engine.indirect import reported_findings
 from app.engine.lexicon import Lexicon
 from app.engine.nlp import load_pipeline, stored_quote_spans, text_of
 from app.engine.quotes import QuoteSpan, find_quotes
+from app.engine.reported_scorer import REPORTED_SCORER_FILE, ReportedScorer
 from app.engine.scorer import SCORER_FILE, SpeakerScorer
 from app.engine.speakers import (
     Chooser,
@@ -58,6 +60,43 @@ def speech_only(findings: list[Finding]) -> list[Finding]:
     ]
 
 
+def _with_reported(
+    doc: Doc,
+    quoted: list[Finding],
+    reported: list[Finding],
+    lexicon: Lexicon,
+    sources: list[tuple[int, int]],
+) -> tuple[list[Entity], list[Link | None]]:
+    """Entities and links of the quote-marked findings as without reported speech, then
+    of the reported ones: reported speech never changes who said a quotation.
+
+    Coreference runs on the quotations alone (as ``include_indirect=False`` does), then
+    on everything; an entity of the second run that shares a mention with one of the
+    first is that entity (which gains the reported speech's mention), the others are added.
+    """
+    entities, links = resolve(doc, quoted, lexicon, sources)
+    if not reported:
+        return entities, links
+    all_entities, all_links = resolve(doc, [*quoted, *reported], lexicon, sources)
+    owner = {m: i for i, ent in enumerate(entities) for m in ent.mentions}
+    same: dict[int, int] = {}
+    for f, link in zip(reported, all_links[len(quoted) :], strict=True):
+        if link is None:
+            links.append(None)
+            continue
+        if link.entity not in same:
+            shared = Counter(owner[m] for m in all_entities[link.entity].mentions if m in owner)
+            if shared:
+                same[link.entity] = shared.most_common(1)[0][0]
+            else:
+                entities.append(all_entities[link.entity])
+                same[link.entity] = len(entities) - 1
+        if f.mention is not None:
+            entities[same[link.entity]].add(f.mention)  # "he said ...": a mention of them
+        links.append(Link(same[link.entity], link.resolution))
+    return entities, links
+
+
 class QuoteAttributor:
     """Loads a spaCy pipeline once and attributes the quotations of articles."""
 
@@ -67,6 +106,7 @@ class QuoteAttributor:
         lexicon: Lexicon,
         scorer: SpeakerScorer | None = None,
         full_analysis: bool = False,
+        reported_scorer: ReportedScorer | None = None,
     ):
         """Build an attributor from loaded parts (``load`` is the usual way in).
 
@@ -77,12 +117,16 @@ class QuoteAttributor:
             full_analysis: Run the whole pipeline on the whole text, instead of only the
                 analysis attribution reads (``analysis.py``; same results within a few
                 thousandths of F1, about twice as fast).
+            reported_scorer: The learned content scorer of reported speech, or None to
+                find reported speech with the rules alone.
         """
         self.nlp = nlp
         self.lexicon = lexicon
         self.scorer = scorer
         """The learned speaker scorer; None attributes with the rules alone."""
         self.full_analysis = full_analysis
+        self.reported_scorer = reported_scorer
+        """The learned content scorer of reported speech; None finds it with the rules."""
         self._analyzer: Analyzer | None = None  # made on first use
 
     @classmethod
@@ -100,8 +144,10 @@ class QuoteAttributor:
             models_dir: The folder of the model assets; by default the one this
                 installation ships (``default_models_dir()``).
             scorer: ``"learned"`` chooses speakers and computes confidences with the
-                learned, calibrated scorer of ``models/speaker_scorer.json``; ``"rules"``
-                uses the rules alone (the baseline the learned scorer is measured against).
+                learned, calibrated scorer of ``models/speaker_scorer.json``, and the
+                contents of reported speech with ``models/reported_scorer.json``;
+                ``"rules"`` uses the rules alone (the baseline the learned scorers are
+                measured against).
             full_analysis: As for the constructor.
 
         Returns:
@@ -114,10 +160,12 @@ class QuoteAttributor:
         lexicon = Lexicon.load(folder)
         if scorer not in ("learned", "rules"):
             raise ValueError(f"scorer must be 'learned' or 'rules', not {scorer!r}")
-        learned = None
+        learned = reported = None
         if scorer == "learned":
             learned = SpeakerScorer.load(folder / SCORER_FILE, roles=person_roles(lexicon))
-        return cls(load_pipeline(model), lexicon, learned, full_analysis)
+            if (folder / REPORTED_SCORER_FILE).exists():
+                reported = ReportedScorer.load(folder / REPORTED_SCORER_FILE)
+        return cls(load_pipeline(model), lexicon, learned, full_analysis, reported)
 
     @property
     def roles(self) -> frozenset[str]:
@@ -211,9 +259,11 @@ class QuoteAttributor:
         choose = self.scorer.choose if self.scorer is not None else rule_choice
         cues, all_findings = self.quote_findings(doc, spans, choose)
         findings = speech_only(all_findings)
+        reported = []
         if include_indirect:
-            findings += reported_findings(doc, cues, spans, self.lexicon.organisations)
-        entities, links = self.resolve(doc, findings, spans, cues)
+            reported = reported_findings(doc, cues, spans, self.lexicon, self.reported_scorer)
+        entities, links = self.resolve(doc, findings, spans, cues, reported)
+        findings += reported
 
         def mention(a: int, b: int) -> Mention:
             span = doc[a:b]
@@ -221,7 +271,9 @@ class QuoteAttributor:
 
         confidences: list[float] = []
         for f, link in zip(findings, links, strict=True):
-            if f.score is not None and self.scorer is not None:
+            if f.kind == "indirect" and f.score is not None and self.reported_scorer is not None:
+                p = round(self.reported_scorer.calibrated(f.score), 3)
+            elif f.score is not None and self.scorer is not None:
                 p = round(self.scorer.calibrated(f.score), 3)
             else:
                 p = confidence.score(f, link.resolution if link else None, text)
@@ -242,10 +294,11 @@ class QuoteAttributor:
             q = f.quote
             if link is None:
                 # Nobody in the text says these words: a scare quote, a term, or a quotation
-                # whose speaker the engine cannot find. Not who-said-what, so listed apart.
-                unattributed.append(
-                    Unattributed(text[q.start : q.end], q.start, q.end, "no_speaker")
-                )
+                # whose speaker the engine cannot find. Not who-said-what, so listed apart
+                # (reported speech without a source is no attribution at all).
+                if f.kind != "indirect":
+                    words = text[q.start : q.end]
+                    unattributed.append(Unattributed(words, q.start, q.end, "no_speaker"))
                 continue
             qid = f"q{len(quotes) + 1}"
             sid = speaker_ids.setdefault(link.entity, f"s{len(speaker_ids) + 1}")
@@ -309,20 +362,27 @@ class QuoteAttributor:
         findings: Sequence[Finding],
         spans: Sequence[QuoteSpan],
         cues: Sequence[CueMatch],
+        reported: Sequence[Finding] = (),
     ) -> tuple[list[Entity], list[Link | None]]:
         """Coreference over the findings' speakers and every cue's source (``coref.resolve``).
 
         Args:
             doc: The analysed article.
-            findings: The findings whose speakers to link, quote-marked and reported.
+            findings: The quote-marked findings whose speakers to link.
             spans: The article's quotations, whose words are nobody's antecedents.
             cues: Every cue of the article: their sources join the entities.
+            reported: Findings of reported speech, linked after the quotations so that they
+                never change who said a quotation (``_with_reported``).
 
         Returns:
-            The entities, and each finding's link to one (None without a speaker).
+            The entities, and a link to one for each finding, then each reported finding
+            (None without a speaker).
         """
         quoted = [(q.outer_start, q.outer_end) for q in spans]
-        return resolve(doc, findings, self.lexicon, cue_subjects(doc, cues, quoted))
+        sources = cue_subjects(doc, cues, quoted)
+        if reported:
+            return _with_reported(doc, list(findings), list(reported), self.lexicon, sources)
+        return resolve(doc, findings, self.lexicon, sources)
 
     def _meta(self) -> dict[str, str]:
         return {"model": self.model_name, "model_version": self.model_version}

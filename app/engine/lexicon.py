@@ -28,6 +28,31 @@ class CueEntry:
     """(dependency label, lower-cased word) the verb must govern: ``go`` needs ``prt=on``."""
 
 
+def _cues(
+    path: Path,
+) -> tuple[dict[str, CueEntry], dict[tuple[str, ...], CueEntry], dict[str, CueEntry]]:
+    """Verbs, phrases and nouns (class ``nominal``) of a cue file."""
+    verbs: dict[str, CueEntry] = {}
+    phrases: dict[tuple[str, ...], CueEntry] = {}
+    nouns: dict[str, CueEntry] = {}
+    for row in _rows(path):
+        requires = None
+        if len(row) > 3 and row[3]:
+            dep, word = row[3].split("=")
+            requires = (dep, word)
+        entry = CueEntry(row[0], row[1], float(row[2]), requires)
+        if " " in row[0]:
+            phrases[tuple(row[0].split())] = entry
+        elif entry.cls == "nominal":
+            nouns.setdefault(row[0], entry)
+        else:
+            verbs.setdefault(row[0], entry)
+    return verbs, phrases, nouns
+
+
+REPORTED_CUES = "reported_cues.tsv"
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     verbs: dict[str, CueEntry]
@@ -42,24 +67,22 @@ class Lexicon:
     """given name (lower case) -> gender ``m``/``f``"""
     organisations: frozenset[str] = frozenset()
     """nouns that head a description of an organisation ("the ministry")"""
+    reported: Lexicon | None = None
+    """cues of reported speech alone (``reported_cues.tsv``), never of a quotation"""
     nouns: dict[str, CueEntry] = field(default_factory=dict)
-    """speech nouns (lemma -> cue of class ``noun``), as in "her assertion that ..."."""
+    """nouns that name an utterance, as cues of class ``nominal``: here the speech nouns
+    of ``speech_nouns.tsv`` ("her assertion that "...""), cues of quotations and reported
+    speech alike; in ``reported``, the nominal cues of reported speech alone ("criticism of
+    the deal")"""
 
     @classmethod
     def load(cls, models_dir: Path) -> Lexicon:
         folder = Path(models_dir) / "lexicons"
-        verbs: dict[str, CueEntry] = {}
-        phrases: dict[tuple[str, ...], CueEntry] = {}
-        for row in _rows(folder / "cues.tsv"):
-            requires = None
-            if len(row) > 3 and row[3]:
-                dep, word = row[3].split("=")
-                requires = (dep, word)
-            entry = CueEntry(row[0], row[1], float(row[2]), requires)
-            if " " in row[0]:
-                phrases[tuple(row[0].split())] = entry
-            else:
-                verbs.setdefault(row[0], entry)
+        verbs, phrases, _ = _cues(folder / "cues.tsv")
+        reported = None
+        if (folder / REPORTED_CUES).exists():
+            only_verbs, only_phrases, nouns = _cues(folder / REPORTED_CUES)
+            reported = cls(only_verbs, only_phrases, {}, {}, {}, {}, nouns=nouns)
         title_rows = _rows(folder / "titles.tsv")
         titles = {r[0]: r[1] for r in title_rows}
         roles = {r[0]: r[2] if len(r) > 2 else r[0].rstrip(".") for r in title_rows}
@@ -67,6 +90,8 @@ class Lexicon:
         first_names = {r[0]: r[1] for r in _rows(folder / "first_names.tsv")}
         organisations = frozenset(r[0] for r in _rows(folder / "organisations.tsv"))
         nouns = {
-            r[0]: CueEntry(r[0], "noun", float(r[1])) for r in _rows(folder / "speech_nouns.tsv")
+            r[0]: CueEntry(r[0], "nominal", float(r[1])) for r in _rows(folder / "speech_nouns.tsv")
         }
-        return cls(verbs, phrases, titles, roles, pronouns, first_names, organisations, nouns)
+        return cls(
+            verbs, phrases, titles, roles, pronouns, first_names, organisations, reported, nouns
+        )

@@ -295,20 +295,28 @@ def _name_before_parenthesis(tok: Token) -> Token:
     return tok
 
 
-def _possessor(noun: Token, quoted: Callable[[Token], bool]) -> Token | None:
-    """Whose utterance a speech noun names: "her assertion", "Trump's claim", "the
-    contention of Hillary Clinton", "a suggestion by the president"."""
+def holder(noun: Token, quoted: Callable[[Token], bool] = lambda t: False) -> Token | None:
+    """Whose utterance, claim or stance a nominal cue names: the possessor ("her assertion",
+    "Trump's claim"), the agent ("a suggestion by the president", "criticism from the
+    mayor"), a name after "of" ("the contention of Hillary Clinton"; not "criticism of the
+    deal", whose object is the target), or the subject of the verb it is the object of
+    ("the senator voiced support for ...", "Trump issued a statement")."""
     for child in noun.children:
-        if quoted(child):
-            continue
-        if child.dep_ == "poss" and child.pos_ in {"PROPN", "PRON", "NOUN"}:
+        if child.dep_ == "poss" and not quoted(child):
             return child
-        if child.dep_ == "prep" and child.lower_ in {"of", "by", "from"}:
-            for obj in child.children:
-                if obj.dep_ == "pobj" and obj.pos_ in {"PROPN", "PRON"} and not quoted(obj):
-                    return _appositive_name(obj) or obj
-                if obj.dep_ == "pobj" and obj.pos_ == "NOUN" and not quoted(obj):
-                    return _appositive_name(obj) or obj
+    for child in noun.children:
+        if child.dep_ != "prep" or child.lower_ not in {"by", "from", "of"}:
+            continue
+        for obj in child.children:
+            if obj.dep_ != "pobj" or quoted(obj):
+                continue
+            if child.lower_ != "of" or obj.pos_ in {"PROPN", "PRON"}:
+                return _appositive_name(obj) or obj
+    verb = noun.head
+    if noun.dep_ == "pobj" and verb.dep_ == "prep":
+        verb = verb.head
+    if noun.dep_ in {"dobj", "pobj"} and verb.pos_ in {"VERB", "AUX"} and verb.i != noun.i:
+        return subject_of(verb, quoted)
     return None
 
 
@@ -317,8 +325,8 @@ def speaker_of(
 ) -> Token | None:
     """The head token of the speaker a cue attributes to."""
     head = doc[cue.head]
-    if cue.entry.cls == "noun":
-        return _possessor(head, quoted)
+    if cue.entry.cls == "nominal":
+        return holder(head, quoted)
     if cue.entry.cls == "phrase":
         objects = [c for c in head.children if c.dep_ == "pobj"]
         if not objects and head.i + 1 < len(doc):

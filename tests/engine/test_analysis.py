@@ -155,7 +155,9 @@ def test_an_article_without_quotations_is_not_analysed_further(
 def test_attribution_is_the_same_as_with_the_full_analysis(
     attributor: QuoteAttributor, seed: str
 ) -> None:
-    full = QuoteAttributor(attributor.nlp, attributor.lexicon, attributor.scorer, True)
+    full = QuoteAttributor(
+        attributor.nlp, attributor.lexicon, attributor.scorer, True, attributor.reported_scorer
+    )
     for indirect in (False, True):
         assert attributor.attribute(seed, indirect) == full.attribute(seed, indirect)
 

@@ -26,8 +26,10 @@ CUE_CLASSES = {
     "thought",
     "stance",
     "phrase",
+    "nominal",
 }
-REQUIRES_DEPS = {"prt", "dobj"}
+REQUIRES_DEPS = {"prt", "dobj", "prep"}
+CUE_FILES = ("cues.tsv", "reported_cues.tsv")
 
 
 def rows(name: str) -> list[list[str]]:
@@ -41,6 +43,7 @@ def test_every_lexicon_file_is_loaded() -> None:
         "first_names.tsv",
         "organisations.tsv",
         "pronouns.tsv",
+        "reported_cues.tsv",
         "speech_nouns.tsv",
         "titles.tsv",
     }
@@ -53,15 +56,27 @@ def test_speech_noun_row(row: list[str]) -> None:
     assert 0.0 <= float(strength) <= 1.0
 
 
-def test_speech_nouns_are_cues_of_class_noun() -> None:
+def test_speech_nouns_are_cues_of_class_nominal() -> None:
     lexicon = Lexicon.load(default_models_dir())
     assert len(lexicon.nouns) == len(rows("speech_nouns.tsv"))
-    assert lexicon.nouns["assertion"].cls == "noun"
+    assert lexicon.nouns["assertion"].cls == "nominal"
     # A noun and a verb of the same form are two cues: "claim" the verb is an assertion.
     assert lexicon.verbs["claim"].cls == "assertion"
 
 
-@pytest.mark.parametrize("row", rows("cues.tsv"), ids=lambda row: row[0])
+def test_a_nominal_cue_of_reported_speech_alone_is_no_speech_noun() -> None:
+    assert (
+        lexicon_nouns("reported_cues.tsv") & {row[0] for row in rows("speech_nouns.tsv")} == set()
+    )
+
+
+def lexicon_nouns(name: str) -> set[str]:
+    return {row[0] for row in rows(name) if row[1] == "nominal"}
+
+
+@pytest.mark.parametrize(
+    "row", [row for name in CUE_FILES for row in rows(name)], ids=lambda row: row[0]
+)
 def test_cue_row(row: list[str]) -> None:
     assert len(row) in (3, 4)
     cue, cls, strength = row[:3]
@@ -75,9 +90,22 @@ def test_cue_row(row: list[str]) -> None:
         assert dep in REQUIRES_DEPS and word == word.lower() and word.isalpha()
 
 
-def test_no_cue_is_listed_twice() -> None:
-    counts = Counter(row[0] for row in rows("cues.tsv"))
+@pytest.mark.parametrize("name", CUE_FILES)
+def test_no_cue_is_listed_twice(name: str) -> None:
+    counts = Counter(row[0] for row in rows(name))
     assert [cue for cue, n in counts.items() if n > 1] == []
+
+
+def test_a_cue_of_reported_speech_alone_is_no_cue_of_quotations() -> None:
+    # The same lemma may be in both with different requirements ("point out" for
+    # quotations, "point to" for reported speech) or as a noun ("claim"), never the same.
+    def key(row: list[str]) -> tuple:
+        return row[0], row[1] == "nominal", tuple(row[3:])
+
+    quotation_cues = {key(row) for row in rows("cues.tsv")}
+    reported_only = {key(row) for row in rows("reported_cues.tsv")}
+    assert quotation_cues & reported_only == set()
+    assert all(row[1] != "nominal" for row in rows("cues.tsv"))
 
 
 @pytest.mark.parametrize(
@@ -118,3 +146,10 @@ def test_loaded_lexicon_splits_verbs_and_phrases() -> None:
     assert lexicon.phrases[("according", "to")].cls == "phrase"
     assert lexicon.titles["mrs."] == "f" and lexicon.pronouns["it"] == ("n", "sg")
     assert lexicon.first_names["maria"] == "f"
+    assert lexicon.reported is not None
+    reported = lexicon.reported
+    assert len(reported.verbs) + len(reported.nouns) == len(rows("reported_cues.tsv"))
+    assert reported.verbs["point"].requires == ("prep", "to")
+    assert reported.nouns["support"].cls == "nominal" and "support" not in reported.verbs
+    assert lexicon.nouns["claim"].cls == "nominal"  # a speech noun: a cue of both kinds
+    assert "point" not in lexicon.reported.phrases and not lexicon.reported.titles
