@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from spacy.tokens import Doc, Token
 
 from app.engine.cues import CueMatch
+from app.engine.linear import calibration_table, interpolate, logistic
 
 if TYPE_CHECKING:
     from app.engine.indirect import Candidate
@@ -179,12 +179,8 @@ class ReportedScorer:
 
     @classmethod
     def from_dict(cls, data: Mapping) -> ReportedScorer:
-        cal = data["calibration"]
-        if len(cal["x"]) != len(cal["y"]) or not cal["x"]:
-            raise ValueError("calibration table needs as many x as y values, at least one")
-        return cls(
-            dict(data["weights"]), float(data["threshold"]), tuple(cal["x"]), tuple(cal["y"])
-        )
+        xs, ys = calibration_table(data)
+        return cls(dict(data["weights"]), float(data["threshold"]), xs, ys)
 
     @classmethod
     def load(cls, path: Path) -> ReportedScorer:
@@ -192,9 +188,8 @@ class ReportedScorer:
 
     def probability(self, features: Features) -> float:
         """The model's raw probability that a candidate content and its source are right."""
-        z = sum(self.weights.get(name, 0.0) * value for name, value in features.items())
-        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+        return logistic(self.weights, features)
 
     def calibrated(self, p: float) -> float:
         """The calibrated probability: linear between the isotonic steps, flat beyond them."""
-        return float(np.interp(p, self.calibration_x, self.calibration_y))
+        return interpolate(self.calibration_x, self.calibration_y, p)

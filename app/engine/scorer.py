@@ -25,13 +25,12 @@ its logistic model.
 from __future__ import annotations
 
 import json
-import math
-from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.engine.features import Features, quotation_features
+from app.engine.linear import calibration_table, dot, interpolate, logistic
 from app.engine.speakers import Candidate, Finding, _Context
 
 SCORER_FILE = "speaker_scorer.json"
@@ -51,17 +50,9 @@ class SpeakerScorer:
 
     @classmethod
     def from_dict(cls, data: Mapping, roles: frozenset[str] = frozenset()) -> SpeakerScorer:
-        cal = data["calibration"]
-        if len(cal["x"]) != len(cal["y"]) or not cal["x"]:
-            raise ValueError("calibration table needs as many x as y values, at least one")
+        xs, ys = calibration_table(data)
         choice = data.get("choice_weights")
-        return cls(
-            dict(data["weights"]),
-            tuple(cal["x"]),
-            tuple(cal["y"]),
-            roles,
-            dict(choice) if choice is not None else None,
-        )
+        return cls(dict(data["weights"]), xs, ys, roles, dict(choice) if choice else None)
 
     @classmethod
     def load(cls, path: Path, roles: frozenset[str] = frozenset()) -> SpeakerScorer:
@@ -69,23 +60,15 @@ class SpeakerScorer:
 
     def probability(self, features: Features) -> float:
         """The model's raw probability that a candidate is right end to end."""
-        z = _dot(self.weights, features)
-        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+        return logistic(self.weights, features)
 
     def preference(self, features: Features) -> float:
         """The choice model's score of a candidate: higher beats its rivals."""
-        return _dot(self.choice_weights or self.weights, features)
+        return dot(self.choice_weights or self.weights, features)
 
     def calibrated(self, p: float) -> float:
         """The calibrated probability: linear between the isotonic steps, flat beyond them."""
-        xs, ys = self.calibration_x, self.calibration_y
-        if p <= xs[0]:
-            return ys[0]
-        if p >= xs[-1]:
-            return ys[-1]
-        i = bisect_right(xs, p)
-        x0, x1, y0, y1 = xs[i - 1], xs[i], ys[i - 1], ys[i]
-        return y0 if x1 == x0 else y0 + (y1 - y0) * (p - x0) / (x1 - x0)
+        return interpolate(self.calibration_x, self.calibration_y, p)
 
     def choose(
         self, ctx: _Context, k: int, options: Sequence[Candidate], findings: Sequence[Finding]
@@ -95,7 +78,3 @@ class SpeakerScorer:
         scores = [self.preference(f) for f in features]
         best = max(range(len(scores)), key=lambda i: (scores[i], -i))
         return best, self.probability(features[best])
-
-
-def _dot(weights: Mapping[str, float], features: Features) -> float:
-    return sum(weights.get(name, 0.0) * value for name, value in features.items())

@@ -29,20 +29,29 @@ Weights = dict[str, float]
 
 
 def fit_logistic(
-    rows: Sequence[Mapping[str, float]], labels: Sequence[bool], C: float, seed: int
+    rows: Sequence[Mapping[str, float]],
+    labels: Sequence[bool],
+    C: float,
+    seed: int,
+    intercept: bool = True,
 ) -> Weights:
-    """Weights of a logistic regression of ``labels`` on ``rows``; ``bias`` holds the intercept."""
+    """Weights of a logistic regression of ``labels`` on ``rows``; ``bias`` holds the
+    intercept. With ``intercept=False`` the rows' own ``bias`` feature is the intercept,
+    regularised like the other weights, and weights of zero are left out."""
     vec = DictVectorizer(sort=True)
     x = vec.fit_transform(rows)
     y = np.array(labels, dtype=int)
     if y.min() == y.max():
         raise SystemExit("the training data has only one class of candidates: too few articles?")
-    model = LogisticRegression(C=C, max_iter=5000, random_state=seed)
+    model = LogisticRegression(C=C, max_iter=5000, random_state=seed, fit_intercept=intercept)
     model.fit(x, y)
     weights = {
-        name: float(w) for name, w in zip(vec.get_feature_names_out(), model.coef_[0], strict=True)
+        name: float(w)
+        for name, w in zip(vec.get_feature_names_out(), model.coef_[0], strict=True)
+        if intercept or w != 0.0
     }
-    weights["bias"] = weights.get("bias", 0.0) + float(model.intercept_[0])
+    if intercept:
+        weights["bias"] = weights.get("bias", 0.0) + float(model.intercept_[0])
     return weights
 
 

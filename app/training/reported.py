@@ -28,9 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction import DictVectorizer
 from sklearn.isotonic import IsotonicRegression
-from sklearn.linear_model import LogisticRegression
 from spacy.tokens import Doc
 from tqdm import tqdm
 
@@ -56,6 +54,7 @@ from app.evaluation.metrics import (
     speaker_is_right,
     trim,
 )
+from app.training.models import fit_logistic
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "models" / REPORTED_SCORER_FILE
 THRESHOLDS = [round(0.05 * k, 2) for k in range(2, 15)]
@@ -138,21 +137,11 @@ def examples(
 
 
 def _fit(exs: Sequence[CueExample], C: float, seed: int) -> dict[str, float]:
-    rows = [f for ex in exs for f in ex.features]
-    labels = np.array([c for ex in exs for c in ex.correct], dtype=int)
-    if labels.min() == labels.max():
-        raise SystemExit("the training data has only one class of candidates: too few articles?")
-    vec = DictVectorizer(sort=True)
-    x = vec.fit_transform(rows)
     # The bias is a feature ("bias" = 1), regularised like the others, so the weights alone
     # are the model.
-    model = LogisticRegression(C=C, max_iter=5000, random_state=seed, fit_intercept=False)
-    model.fit(x, labels)
-    return {
-        name: float(w)
-        for name, w in zip(vec.get_feature_names_out(), model.coef_[0], strict=True)
-        if w != 0.0
-    }
+    rows = [f for ex in exs for f in ex.features]
+    labels = [c for ex in exs for c in ex.correct]
+    return fit_logistic(rows, labels, C, seed, intercept=False)
 
 
 def _select(
