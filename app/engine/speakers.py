@@ -299,8 +299,8 @@ def holder(noun: Token, quoted: Callable[[Token], bool] = lambda t: False) -> To
     """Whose utterance, claim or stance a nominal cue names: the possessor ("her assertion",
     "Trump's claim"), the agent ("a suggestion by the president", "criticism from the
     mayor"), a name after "of" ("the contention of Hillary Clinton"; not "criticism of the
-    deal", whose object is the target), or the subject of the verb it is the object of
-    ("the senator voiced support for ...", "Trump issued a statement")."""
+    deal", whose object is the target), or the subject of a verb of uttering it is the
+    object of ("the senator voiced support for ...", "Trump issued a statement")."""
     for child in noun.children:
         if child.dep_ == "poss" and not quoted(child):
             return child
@@ -315,9 +315,42 @@ def holder(noun: Token, quoted: Callable[[Token], bool] = lambda t: False) -> To
     verb = noun.head
     if noun.dep_ == "pobj" and verb.dep_ == "prep":
         verb = verb.head
-    if noun.dep_ in {"dobj", "pobj"} and verb.pos_ in {"VERB", "AUX"} and verb.i != noun.i:
+    if (
+        noun.dep_ in {"dobj", "pobj"}
+        and verb.pos_ in {"VERB", "AUX"}
+        and verb.i != noun.i
+        and verb.lemma_.lower() in _UTTERING
+    ):
         return subject_of(verb, quoted)
     return None
+
+
+_UTTERING = {
+    "make",
+    "issue",
+    "release",
+    "deliver",
+    "offer",
+    "give",
+    "voice",
+    "express",
+    "post",
+    "send",
+    "publish",
+    "repeat",
+    "reiterate",
+    "renew",
+    "lodge",
+    "file",
+    "write",
+    "pen",
+    "tweet",
+    "add",
+    "share",
+}
+"""Verbs whose subject utters the noun they take ("Trump issued a statement", "the senator
+voiced support for"); the subject of "questioned the claim" or "rejected the criticism" is
+no holder."""
 
 
 def speaker_of(

@@ -13,7 +13,7 @@ import spacy
 from spacy.tokens import Doc
 
 from app.engine.quotes import find_quotes
-from app.engine.speakers import is_speech, subject_of
+from app.engine.speakers import holder, is_speech, subject_of
 
 Row = tuple[str | None, str | None, str | None, str]
 """(path, speaker mention, cue, kind) of one quotation."""
@@ -381,3 +381,25 @@ def left_neighbour(tag: str) -> Doc:
 )  # fmt: skip
 def test_subject_of(doc: Doc, verb: int, quoted: range, expected: str | None) -> None:
     assert subject(doc, verb, quoted) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "noun", "expected"),
+    [
+        ("Critics seized on her assertion that the plan was paid for.", "assertion", "her"),
+        ("Okafor's claim that the bridge is safe drew jeers.", "claim", "Okafor"),
+        ("The vote followed a suggestion by Senator Dana Ruiz that the board start over.",
+         "suggestion", "Ruiz"),
+        ("The contention of Maria Lopez that the law is void was rejected.", "contention", "Lopez"),
+        # The object of "criticism of" is its target, not its holder.
+        ("The mayor answered criticism of the budget on Monday.", "criticism", None),
+        # A verb of uttering gives its subject; a verb of answering or doubting does not.
+        ("Okafor issued a statement on Tuesday night.", "statement", "Okafor"),
+        ("Okafor questioned the claim that taxes would fall.", "claim", None),
+    ],
+)  # fmt: skip
+def test_holder_of_a_nominal_cue(nlp, text: str, noun: str, expected: str | None) -> None:
+    doc = nlp(text)
+    tok = next(t for t in doc if t.text == noun)
+    found = holder(tok)
+    assert (found.text.removesuffix("'s") if found is not None else None) == expected
