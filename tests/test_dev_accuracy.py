@@ -69,10 +69,10 @@ def test_dev_calibration_ceiling(dev_scores, metric):
 
 # Reported speech (include_indirect), scored on the indirect split with --kinds indirect.
 # Measured 2026-12-01 with the learned content scorer (models/reported_scorer.json):
-# content F1 0.577, attribution F1 0.528 (the rules alone gave 0.415; GenderGapTracker
-# finds about 22% of these contents at the scorer's threshold), ECE 0.030. The floors keep
+# content F1 0.561, attribution F1 0.526 (the rules alone gave 0.415; GenderGapTracker
+# finds about 22% of these contents at the scorer's threshold), ECE 0.036. The floors keep
 # the target of 0.50; the ceiling keeps the confidence calibrated.
-INDIRECT_FLOORS = {"quote_f1": 0.55, "attr_f1": 0.50}
+INDIRECT_FLOORS = {"quote_f1": 0.54, "attr_f1": 0.50}
 INDIRECT_CEILINGS = {"ece": 0.05}
 
 
