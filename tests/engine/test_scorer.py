@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 
 import pytest
 
@@ -15,47 +14,6 @@ def scorer(weights: dict[str, float], xs=(0.0, 1.0), ys=(0.0, 1.0)) -> SpeakerSc
     return SpeakerScorer.from_dict(
         {"weights": weights, "calibration": {"x": list(xs), "y": list(ys)}}
     )
-
-
-@pytest.mark.parametrize(
-    ("weights", "features", "z"),
-    [
-        ({"bias": 0.0}, {"bias": 1.0}, 0.0),
-        ({"bias": -1.0, "path=governing": 3.0}, {"bias": 1.0, "path=governing": 1.0}, 2.0),
-        ({"bias": 0.5, "cue_strength": 2.0}, {"bias": 1.0, "cue_strength": 0.75}, 2.0),
-        # Features the model never saw weigh nothing.
-        ({"bias": 1.0}, {"bias": 1.0, "path=brand-new": 1.0}, 1.0),
-    ],
-)
-def test_probability_is_the_logistic_of_the_dot_product(weights, features, z) -> None:
-    assert scorer(weights).probability(features) == pytest.approx(1 / (1 + math.exp(-z)))
-
-
-def test_probability_does_not_overflow_on_huge_scores() -> None:
-    s = scorer({"bias": 1e6})
-    assert s.probability({"bias": 1.0}) == pytest.approx(1.0)
-    assert s.probability({"bias": -1.0}) == pytest.approx(0.0)
-
-
-@pytest.mark.parametrize(
-    ("p", "expected"),
-    [
-        (0.0, 0.1),  # below the table: its first value
-        (0.2, 0.1),
-        (0.35, 0.3),  # halfway between (0.2, 0.1) and (0.5, 0.5)
-        (0.5, 0.5),
-        (0.75, 0.7),
-        (1.0, 0.9),  # beyond the table: its last value
-    ],
-)
-def test_calibration_interpolates_between_isotonic_steps(p: float, expected: float) -> None:
-    s = scorer({}, xs=(0.2, 0.5, 0.8), ys=(0.1, 0.5, 0.9))
-    assert s.calibrated(p) == pytest.approx(expected if p != 0.75 else 0.5 + 0.4 * (0.25 / 0.3))
-
-
-def test_calibration_table_must_pair_x_and_y() -> None:
-    with pytest.raises(ValueError):
-        scorer({}, xs=(0.1, 0.2), ys=(0.5,))
 
 
 def test_shipped_scorer_loads_and_is_monotone() -> None:
