@@ -196,7 +196,7 @@ def content_candidates(doc: Doc, cue: CueMatch) -> list[Candidate]:
         # "according to X" modifies the clause it stands in: that clause, without the phrase.
         prep = doc[cue.start]
         clause = prep.head
-        while clause.dep_ not in {"ROOT", "ccomp", "conj"} and clause.head is not clause:
+        while clause.dep_ not in {"ROOT", "ccomp", "conj"} and clause.head.i != clause.i:
             clause = clause.head
         add("according_clause", _subtree_without(clause, prep), rule=True, head=clause.i)
         # A misparse hangs the phrase elsewhere; the sentence on the far side of it remains.
