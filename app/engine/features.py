@@ -141,26 +141,30 @@ def quotation_features(
     """
     keys = [speaker_key(_speaker_token(ctx, c, findings)) for c in options]
     agree = Counter(key for key in keys if key is not None)
-    previous = next((f for f in reversed(findings) if f.speech and f.mention is not None), None)
-    previous_key = (
-        speaker_key(ctx.doc[previous.mention[0] : previous.mention[1]].root)
-        if previous and previous.mention
-        else None
-    )
-    spoke = {
-        speaker_key(ctx.doc[f.mention[0] : f.mention[1]].root)
-        for f in findings
-        if f.speech and f.mention is not None
-    }
+    _update_spoken(ctx, findings)
     out = []
     for rank, (cand, key) in enumerate(zip(options, keys, strict=True)):
         f = candidate_features(ctx, k, rank, cand, findings, len(options), roles)
         if key is not None:
             f["agreeing_candidates"] = float(min(agree[key] - 1, 3))
-            f["speaker_spoke_before"] = 1.0 if key in spoke else 0.0
-            f["speaker_is_previous"] = 1.0 if key == previous_key else 0.0
+            f["speaker_spoke_before"] = 1.0 if key in ctx.spoken else 0.0
+            f["speaker_is_previous"] = 1.0 if key == ctx.last_spoken else 0.0
         out.append(_with_conjunctions(f))
     return out
+
+
+def _update_spoken(ctx: _Context, findings: Sequence[Finding]) -> None:
+    """Bring the context's speakers seen so far up to ``findings``, the quotations before
+    this one (a list that only grows while one article is attributed)."""
+    if len(findings) < ctx.spoken_through:  # another pass over the article: start again
+        ctx.spoken, ctx.last_spoken, ctx.spoken_through = set(), None, 0
+    for f in findings[ctx.spoken_through :]:
+        if f.speech and f.mention is not None:
+            key = speaker_key(ctx.doc[f.mention[0] : f.mention[1]].root)
+            if key is not None:
+                ctx.spoken.add(key)
+            ctx.last_spoken = key
+    ctx.spoken_through = len(findings)
 
 
 _CONJUNCTIONS = (

@@ -450,6 +450,12 @@ class _Context:
         self.attributed: dict[int, int] = {}
         """Cue head -> the last quotation (finding index) it attributes, filled as the
         quotations are attributed in order."""
+        self.spoken: set[str] = set()
+        """Speaker keys (``features.speaker_key``) of the findings seen so far, and the key
+        of the last: kept up to date by ``features.quotation_features`` as the findings
+        grow, so that no quotation looks back over all the ones before it."""
+        self.last_spoken: str | None = None
+        self.spoken_through = 0
         self.paragraph_tokens: dict[int, list[int]] = {}
         for tok in doc:
             self.paragraph_tokens.setdefault(self.paragraph_of[tok.i], []).append(tok.i)
