@@ -3,8 +3,9 @@
 Cues come from the lexicon in ``models/lexicons/cues.tsv``: verbs matched by lemma and part
 of speech (``said``, ``tells``, ``tweeted``), and multi-word phrases matched by word
 sequence (``according to``); and from ``speech_nouns.tsv``, nouns that name an utterance
-(``her assertion that``, ``Trump's claim``), of class ``noun``. A verb entry can require a particle or object (``went on``,
-``pointed out``, ``as he put it``), so that ``go`` and ``put`` are cues only in those uses.
+(``her assertion that``, ``Trump's claim``), of class ``nominal``. A verb entry can require
+a particle or object (``went on``, ``pointed out``, ``as he put it``), so that ``go`` and
+``put`` are cues only in those uses.
 
 A cue is never inside the quotation it attributes: ``"It cannot be said that ..."`` has a
 ``said`` that is part of the quoted words. Cues inside any quotation are dropped here.

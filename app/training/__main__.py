@@ -25,6 +25,7 @@ from sklearn.isotonic import IsotonicRegression
 from tqdm import tqdm
 
 from app.engine import QuoteAttributor
+from app.engine.linear import dot, logistic
 from app.engine.scorer import SCORER_FILE
 from app.evaluation.metrics import brier_score, expected_calibration_error, read_jsonl
 from app.training.dataset import QuoteExample, examples
@@ -56,13 +57,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return ap.parse_args(argv)
 
 
-def _probability(weights: dict[str, float], feats: dict[str, float]) -> float:
-    z = sum(weights.get(k, 0.0) * v for k, v in feats.items())
-    return float(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))))
-
-
 def _choose(choice: dict[str, float], ex: QuoteExample) -> int:
-    scores = [sum(choice.get(k, 0.0) * v for k, v in f.items()) for f in ex.features]
+    scores = [dot(choice, f) for f in ex.features]
     return int(np.argmax(scores))  # first of the maxima: the rules' order breaks ties
 
 
@@ -73,7 +69,7 @@ def _chosen(
     speaker (a quotation without one is listed apart, and has no confidence)."""
     best = _choose(choice, ex)
     speaks = ex.speaks[best] if ex.speaks else True
-    return _probability(weights, ex.features[best]), ex.correct[best], speaks
+    return logistic(weights, ex.features[best]), ex.correct[best], speaks
 
 
 def _fit(
