@@ -59,9 +59,18 @@ def _verb_entry(token: Token, lexicon: Lexicon) -> CueEntry | None:
         return None
     if entry.requires is not None:
         dep, word = entry.requires
-        if not any(c.dep_ == dep and c.lower_ == word for c in token.children):
+        if not any(
+            c.lower_ == word and (c.dep_ == dep or _particle_as_adverb(token, c, dep))
+            for c in token.children
+        ):
             return None
     return entry
+
+
+def _particle_as_adverb(verb: Token, child: Token, dep: str) -> bool:
+    """The parser tags the particle of "shot back" or "chimed in" an adverb now and then:
+    right after the verb, it is the particle still."""
+    return dep == "prt" and child.dep_ == "advmod" and child.i == verb.i + 1
 
 
 def find_cues(doc: Doc, lexicon: Lexicon, quoted: Sequence[tuple[int, int]] = ()) -> list[CueMatch]:
@@ -95,7 +104,11 @@ def find_cues(doc: Doc, lexicon: Lexicon, quoted: Sequence[tuple[int, int]] = ()
         if entry is not None:
             end = tok.i + 1
             if entry.requires is not None and entry.requires[0] == "prt":
-                prts = [c.i for c in tok.children if c.dep_ == "prt" and c.i == tok.i + 1]
+                prts = [
+                    c.i
+                    for c in tok.children
+                    if c.i == tok.i + 1 and (c.dep_ == "prt" or _particle_as_adverb(tok, c, "prt"))
+                ]
                 end = max(prts, default=tok.i) + 1
             cues.append(CueMatch(tok.i, end, tok.i, entry))
     cues.sort(key=lambda c: c.start)

@@ -220,13 +220,18 @@ def subject_of(
     )
     for child in subjects:
         if child.tag_ in {"WP", "WDT"} or child.lower_ in {"who", "that", "which"}:
-            return verb.head if verb.dep_ == "relcl" else None
+            return verb.head if verb.dep_ == "relcl" else relative_antecedent(child)
         if child.pos_ in {"VERB", "AUX"} and (
             child.dep_ == "csubj" or not child.text[:1].isupper() or any(child.children)
         ):
             continue  # a clausal subject is the content, not the speaker; but "Trump",
             # tagged a verb with nothing of a clause, is a name the tagger got wrong
         return _name_before_parenthesis(_appositive_name(child) or child)
+    if verb.dep_ == "xcomp":
+        # "The ad uses footage of Hillary Clinton asking, ...": who is on the footage.
+        for noun in verb.head.children:
+            if noun.dep_ == "dobj" and (recorded := _recorded(noun, verb, quoted)) is not None:
+                return recorded
     if depth < 3 and verb.dep_ in _SHARED_SUBJECT_DEPS and verb.head.i != verb.i:
         head = verb.head
         if verb.dep_ == "pcomp" and head.dep_ == "prep":
@@ -242,6 +247,9 @@ def subject_of(
             return noun  # "footage of Hillary Clinton asking, ...": Clinton asks
         if noun.dep_ == "appos":
             return noun.head
+        recorded = _recorded(noun, verb, quoted)
+        if recorded is not None:
+            return recorded
         # "Trump posted a message on Twitter reading ...": whoever posted the message.
         governor = noun.head.head if noun.dep_ == "pobj" else noun.head
         if noun.dep_ in {"dobj", "pobj"} and governor.pos_ in {"VERB", "AUX"} and depth < 3:
@@ -257,6 +265,34 @@ def subject_of(
 
 
 _FINITE = {"VBD", "VBZ", "VBP"}
+
+
+def relative_antecedent(pronoun: Token) -> Token | None:
+    """The noun right before a relative pronoun whose clause the parser did not hang on it
+    ("the Chicago Police Department which reported ...", parsed as an adverbial clause)."""
+    doc = pronoun.doc
+    i = pronoun.i - 1
+    if i >= 0 and doc[i].text == ",":
+        i -= 1
+    if i < 0 or doc[i].pos_ not in {"NOUN", "PROPN"} or doc[i].is_sent_start:
+        return None
+    return doc[i]
+
+
+_RECORDINGS = {"footage", "video", "clip", "recording", "tape", "audio", "film"}
+
+
+def _recorded(noun: Token, verb: Token, quoted: Callable[[Token], bool]) -> Token | None:
+    """The name recorded in "footage of Hillary Clinton" before the participle ``verb``
+    ("... of Hillary Clinton asking"): the one who speaks on the recording."""
+    if noun.lemma_.lower() not in _RECORDINGS:
+        return None
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of" and prep.i < verb.i:
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and obj.pos_ in _NAME_POS and not quoted(obj):
+                    return obj
+    return None
 
 
 def _inverted_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | None:
@@ -589,14 +625,50 @@ def _colon_intro(ctx: _Context, k: int) -> tuple[list[CueMatch], Token | None]:
         and all(t.pos_ in _NAME_POS or t.is_title or t.is_upper for t in words)
     ):
         return cues, words[-1]
+    credited = _credited_source(doc, sent_start, i)
+    if credited is not None:
+        return cues, credited
     root = next((t for t in doc[sent_start:i] if t.head.i == t.i or t.head.i >= i), None)
     subject = subject_of(root, lambda t: ctx.quoted[t.i]) if root is not None else None
     if subject is not None and sent_start <= subject.i < i and subject.pos_ in _SOURCE_POS:
         return cues, subject
+    if root is not None and root.pos_ in {"NOUN", "PROPN"} and sent_start <= root.i < i:
+        return cues, root  # a heading with no verb of its own: "Transcript as follows:"
     return cues, None
 
 
 _SOURCE_POS = {"PROPN", "PRON", "NOUN"}
+
+
+def _credited_source(doc: Doc, start: int, colon: int) -> Token | None:
+    """The source a roundup credits before a colon: a name after a dash ("Iowa polls
+    were not wrong - Mark Blumenthal and Jon Cohen: "...""), or what follows a leading
+    "From" or "More from" ("More from the report: "...""). Its last word, as with a bare
+    name; None when the words there are not a name (or, after "from", a noun phrase)."""
+    j = next(
+        (
+            j
+            for j in range(colon - 1, start - 1, -1)
+            if doc[j].text in _DASHES
+            or (
+                doc[j].lower_ == "from"
+                and (j == start or (j == start + 1 and doc[start].lower_ == "more"))
+            )
+        ),
+        None,
+    )
+    if j is None:
+        return None
+    tail = [t for t in doc[j + 1 : colon] if not t.is_space and not t.is_punct]
+    if not tail or len(tail) > 6:
+        return None
+    names = [t for t in tail if t.lower_ not in {"and", "&"}]
+    if all(t.pos_ in _NAME_POS or t.is_title or t.is_upper for t in names):
+        return names[-1]
+    if doc[j].lower_ == "from" and tail[-1].pos_ in {"NOUN", "PROPN"}:
+        if all(t.pos_ in {"DET", "ADJ", "NOUN", "PROPN", "PART"} for t in tail):
+            return tail[-1]
+    return None
 
 
 def _dash_name(ctx: _Context, k: int) -> Token | None:

@@ -98,6 +98,11 @@ def test_verb_matches_by_lemma_not_by_word_form(lexicon: Lexicon) -> None:
         (parsed("She pointed out", "she point out", "PRP VBD RP", "PRON VERB ADP", [1, 1, 1], "nsubj ROOT prt"),
          ["pointed out"]),
         (parsed("She pointed", "she point", "PRP VBD", "PRON VERB", [1, 1], "nsubj ROOT"), []),
+        # A particle the parser tagged an adverb, right after the verb, is the particle.
+        (parsed("Sanders shot back", "Sanders shoot back", "NNP VBD RB", "PROPN VERB ADV", [1, 1, 1],
+                "nsubj ROOT advmod"), ["shot back"]),
+        (parsed("Sanders shot it back", "Sanders shoot it back", "NNP VBD PRP RB", "PROPN VERB PRON ADV",
+                [1, 1, 1, 1], "nsubj ROOT dobj advmod"), []),
     ],
     ids=doc_id,
 )  # fmt: skip

@@ -52,6 +52,13 @@ def rows(findings_of, text: str) -> list[Row]:
         ('Park went on: "We will keep fighting."', [("governing", "Park", "went on", "direct")]),
         ('Okafor told reporters: "The bridge is safe for traffic."',
          [("governing", "Okafor", "told", "direct")]),
+        # A relative clause the parser hung elsewhere still names the noun before it.
+        ('They turned to the Chicago Police Department which reported "2,521 shooting incidents" '
+         "in the city.",
+         [("governing", "the Chicago Police Department", "reported", "partial")]),
+        # The one on the footage speaks: "uses footage of Hillary Clinton asking".
+        ('The ad uses footage of Hillary Clinton asking, "Why aren\'t I 50 points ahead?"',
+         [("governing", "Hillary Clinton", "asking", "direct")]),
         # Inverted: said Okafor.
         ('"The bridge is safe for traffic," said Okafor.', [("governing", "Okafor", "said", "direct")]),
         ('"The contract is a start," said Dana White, the union leader, after the vote.',
@@ -98,6 +105,15 @@ def test_governing_cue(findings_of, text: str, expected: list[Row]) -> None:
         # A colon sentence with no cue: its subject introduces the quotation.
         ('Okafor then listed the three conditions of the union:\n"Pay, hours and safety."',
          [("colon", "Okafor", None, "direct")]),
+        # A heading with no verb names what follows: the transcript is the source.
+        ('Transcript as follows:\n"Tonight we arrived in Cleveland."',
+         [("colon", "Transcript", None, "direct")]),
+        # A roundup credits its source before the colon: after a dash, or "More from".
+        ('Iowa polls were not wrong - Mark Blumenthal and Jon Cohen:\n'
+         '"The polls just ended too early."',
+         [("colon", "Jon Cohen", None, "direct")]),
+        ('More from the report:\n"Samples with longer field periods were more accurate."',
+         [("colon", "the report", None, "direct")]),
         ('"The budget is balanced." ― Maria Lopez, council member',
          [("dash", "Maria Lopez", None, "direct")]),
         ('"Prices keep rising." — Sam Ortiz', [("dash", "Sam Ortiz", None, "direct")]),
