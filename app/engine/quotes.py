@@ -17,8 +17,9 @@ Conventions, each a newsroom one:
 - Double marks (" “ ” „ « », and the two apostrophes of some house styles) delimit
   quotations. Single marks (' ‘ ’) delimit a quotation only in copy that quotes speech in
   single marks (British style: no double-marked quotation in the article); elsewhere they
-  are headline or scare quotes. Inside a double-quoted passage they are the inner
-  quotation and stay part of it.
+  are headline or scare quotes, except right after a colon (the headline's "Trump:
+  ‘We will win.’"). Inside a double-quoted passage they are the inner quotation and
+  stay part of it.
 - A quotation running over several paragraphs has an opening mark on each paragraph and a
   closing mark only on the last. Each paragraph's part is returned as its own quotation,
   linked to the previous part (``continues``), because that is how annotated corpora
@@ -294,8 +295,21 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         # House style: where double marks carry speech, top-level single marks are headline
         # quotes, scare quotes or stray apostrophes (in PolNeAR's US copy, 3 in 100 are
         # annotated speech). British copy that quotes in single marks has no double ones.
-        spans = [q for q in spans if q.style == "double"]
+        # Except the headline convention "Trump: ‘We are going to win so much.’": single
+        # marks right after a colon quote the name before it (on PolNeAR train, 17 of 21
+        # such passages are annotated speech).
+        spans = [q for q in spans if q.style == "double" or _after_colon(text, q)]
     return spans
+
+
+def _after_colon(text: str, q: QuoteSpan) -> bool:
+    """Whether the quotation's opening mark comes right after a colon."""
+    if q.open_mark is None:
+        return False
+    i = q.open_mark
+    while i > 0 and text[i - 1] in " \t\u00a0":
+        i -= 1
+    return i > 0 and text[i - 1] == ":"
 
 
 def looks_like_title(text: str) -> bool:

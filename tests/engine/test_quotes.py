@@ -154,6 +154,15 @@ def test_markup_does_not_hide_a_real_quotation() -> None:
         # Double-marked speech anywhere in the article makes single marks scare quotes.
         ("The 'reform' bill passed. \"We are ready,\" the minister said.", ["We are ready,"]),
         ("The minister called it 'reform'.\n\"We are ready,\" she said.", ["We are ready,"]),
+        # Except right after a colon: the headline's "Name: 'words'" is a quotation.
+        (
+            'Trump: ‘We are going to win so much.’\n\n"It is great," he said.',
+            ["We are going to win so much.", "It is great,"],
+        ),
+        (
+            "Reid: 'Never underestimate Trump.'\n\"It is great,\" he said of the 'plan'.",
+            ["Never underestimate Trump.", "It is great,"],
+        ),
     ],
 )
 def test_top_level_single_marks_count_only_without_double_marked_speech(
