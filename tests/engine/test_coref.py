@@ -6,9 +6,12 @@ entity (speaker id and fullest name) and how the speaker mention was resolved.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from app.engine import Attribution, QuoteAttributor
+from app.engine.coref import Entity
 
 
 def refs(result: Attribution) -> list[tuple[str, str, str] | None]:
@@ -200,9 +203,27 @@ def mentions_of(result: Attribution, name: str) -> list[str]:
         # The "who" of a relative clause on a cue names the speaker of that clause.
         ('Maria Lopez, who said the ruling was "plainly wrong," will appeal.',
          "Maria Lopez", ["Maria Lopez", "who"]),
-        # A relative clause on any other verb names no source.
+        # A relative pronoun is a mention of its antecedent whatever the clause's verb.
         ('Maria Lopez, who lives in Ohio, said the ruling was "plainly wrong."',
-         "Maria Lopez", ["Maria Lopez"]),
+         "Maria Lopez", ["Maria Lopez", "who"]),
+        ('Beck, who has described Trump as "a pathological narcissistic sociopath," '
+         "campaigned for Cruz.",
+         "Beck", ["Beck", "who"]),
+        # A "which" clause the parser did not hang on its noun.
+        ('They turned to the Chicago Police Department which reported "2,521 shooting '
+         'incidents" in the city.',
+         "Chicago Police Department", ["the Chicago Police Department", "which"]),
+        # Up a conjunct and an apposition to the name.
+        ('"He cannot win," said Lionel Sosa, a Texas consultant and an influential '
+         "Republican who said he would not vote for Cruz.",
+         "Lionel Sosa", ["Lionel Sosa", "who"]),
+        # Out of an adjective's complement to the noun it modifies.
+        ('"It was not a convincing argument," said a senator familiar with the '
+         'talks, who added that the White House seemed "rattled."',
+         "a senator", ["a senator", "who"]),
+        ('"It was not a convincing argument," said Maria Lopez, a senator familiar with '
+         'the talks, who added that the White House seemed "rattled."',
+         "Maria Lopez", ["Maria Lopez", "who"]),
     ],
 )  # fmt: skip
 def test_speaker_mentions_include_pronoun_and_relative_sources(
@@ -220,3 +241,25 @@ def test_pronoun_sources_never_change_a_quotations_link(attributor: QuoteAttribu
     )
     assert [q.speaker.name for q in result.quotes if q.speaker] == ["Maria Lopez", "Thomas Brandt"]
     assert mentions_of(result, "Thomas Brandt") == ["Thomas Brandt", "He"]
+
+
+@pytest.mark.parametrize(
+    ("labels", "roles", "gender", "expected"),
+    [
+        # The small model reads "Christie" as ORG more often than PERSON: a title or a
+        # first name with any PERSON reading makes the entity a person.
+        ({"ORG": 5, "PERSON": 2}, {"gov"}, None, "PERSON"),
+        ({"ORG": 5, "PERSON": 2}, set(), "m", "PERSON"),
+        # Without that evidence the majority stands.
+        ({"ORG": 5, "PERSON": 2}, set(), None, "ORG"),
+        # A title alone never makes a person of what no mention reads as one.
+        ({"ORG": 3}, {"gov"}, None, "ORG"),
+        ({"GPE": 2, "PERSON": 2}, set(), None, "PERSON"),
+        ({}, set(), None, "PERSON"),
+    ],
+)  # fmt: skip
+def test_entity_label(
+    labels: dict[str, int], roles: set[str], gender: str | None, expected: str
+) -> None:
+    ent = Entity(labels=Counter(labels), roles=roles, gender=gender)
+    assert ent.label == expected
