@@ -102,6 +102,19 @@ def _nesting(ctx: _Context, k: int, cue: CueMatch) -> Features:
                 f["cue_dominates_through_cue"] = 1.0
             break
         path.append(t.i)
+    # '"...," Canova said, the Miami Herald reported': an attribution that closes the
+    # sentence after another one vouches for it (the outermost source).
+    sent = ctx.sent_of[cue.head]
+    _, sent_end = ctx.sent_bounds[sent]
+    tail = [t for t in doc[cue.end : sent_end] if not (t.is_punct or t.is_space)]
+    earlier = [
+        c
+        for c in ctx.cues_by_sent.get(sent, [])
+        if c.end <= cue.start and not ctx.quoted[c.head] and ctx.with_speaker(c) is not None
+    ]
+    if cue.start >= b and earlier and len(tail) <= 3:
+        f["cue_trails_attribution"] = 1.0
+        f[f"cue_trails_attribution&class={cue.entry.cls}"] = 1.0
     return f
 
 

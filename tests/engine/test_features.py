@@ -47,6 +47,26 @@ def test_nesting_of_the_cue(attributor: QuoteAttributor, text: str, cue: str, ex
     assert f[f"cue_lemma={'call' if cue == 'called' else 'say'}"] == 1.0
 
 
+@pytest.mark.parametrize(
+    ("text", "cue", "expected"),
+    [
+        # A report that closes the sentence after another attribution vouches for it.
+        ('"No comment," Canova said, the Miami Herald reported.', "reported",
+         {"cue_trails_attribution": 1.0, "cue_trails_attribution&class=report": 1.0}),
+        ('"No comment," Canova said, the Miami Herald reported.', "said", {}),
+        # Alone in its sentence, or with more of the sentence to come, it does not.
+        ('"No comment," the Miami Herald reported.', "reported", {}),
+        ('"No comment," Canova said, the Miami Herald reported on Monday after the long '
+         "hearing in the state capital.", "reported", {}),
+    ],
+)  # fmt: skip
+def test_an_attribution_that_closes_the_sentence(
+    attributor: QuoteAttributor, text: str, cue: str, expected
+) -> None:
+    f = candidate_features_of(attributor, text)[cue]
+    assert {k: v for k, v in f.items() if k.startswith("cue_trails")} == expected
+
+
 def test_candidates_that_name_the_same_speaker_agree(attributor: QuoteAttributor) -> None:
     text = (
         '"We will appeal," Maria Lopez said. Thomas Brandt disagreed.\n'
