@@ -30,7 +30,13 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from app.engine.lexicon import Lexicon
-from app.engine.speakers import Finding, paragraph_numbers, relative_antecedent, tokens_within
+from app.engine.speakers import (
+    RELATIVE_PRONOUNS,
+    Finding,
+    paragraph_numbers,
+    relative_antecedent,
+    tokens_within,
+)
 from app.engine.types import Resolution
 
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
@@ -508,9 +514,6 @@ def _add_pronoun_sources(
             r.entities[idx].add((start, end))
 
 
-_RELATIVE_PRONOUNS = {"who", "which", "that"}
-
-
 def _add_relative_pronouns(r: _Resolver) -> None:
     """The relative pronoun of a clause on a mention is a mention of the same entity: the
     "who" of "Mike Pence, who said ...", of "Beck, who has described Trump as ..." and of
@@ -529,7 +532,7 @@ def _add_relative_pronouns(r: _Resolver) -> None:
             for i in range(a, b):
                 owner.setdefault(i, e)
     for tok in doc:
-        if tok.lower_ not in _RELATIVE_PRONOUNS or tok.dep_ not in {"nsubj", "nsubjpass"}:
+        if tok.lower_ not in RELATIVE_PRONOUNS or tok.dep_ not in {"nsubj", "nsubjpass"}:
             continue
         if tok.head.dep_ == "relcl":
             antecedent: Token | None = tok.head.head

@@ -59,17 +59,17 @@ def _verb_entry(token: Token, lexicon: Lexicon) -> CueEntry | None:
         return None
     if entry.requires is not None:
         dep, word = entry.requires
-        if not any(
-            c.lower_ == word and (c.dep_ == dep or _particle_as_adverb(token, c, dep))
-            for c in token.children
-        ):
+        if not any(c.lower_ == word and _is_required(token, c, dep) for c in token.children):
             return None
     return entry
 
 
-def _particle_as_adverb(verb: Token, child: Token, dep: str) -> bool:
-    """The parser tags the particle of "shot back" or "chimed in" an adverb now and then:
-    right after the verb, it is the particle still."""
+def _is_required(verb: Token, child: Token, dep: str) -> bool:
+    """Whether ``child`` stands in the relation ``dep`` a verb entry requires. The parser
+    tags the particle of "shot back" or "chimed in" an adverb now and then: right after
+    the verb, it is the particle still."""
+    if child.dep_ == dep:
+        return True
     return dep == "prt" and child.dep_ == "advmod" and child.i == verb.i + 1
 
 
@@ -105,9 +105,7 @@ def find_cues(doc: Doc, lexicon: Lexicon, quoted: Sequence[tuple[int, int]] = ()
             end = tok.i + 1
             if entry.requires is not None and entry.requires[0] == "prt":
                 prts = [
-                    c.i
-                    for c in tok.children
-                    if c.i == tok.i + 1 and (c.dep_ == "prt" or _particle_as_adverb(tok, c, "prt"))
+                    c.i for c in tok.children if c.i == tok.i + 1 and _is_required(tok, c, "prt")
                 ]
                 end = max(prts, default=tok.i) + 1
             cues.append(CueMatch(tok.i, end, tok.i, entry))

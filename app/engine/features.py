@@ -107,12 +107,14 @@ def _nesting(ctx: _Context, k: int, cue: CueMatch) -> Features:
     sent = ctx.sent_of[cue.head]
     _, sent_end = ctx.sent_bounds[sent]
     tail = [t for t in doc[cue.end : sent_end] if not (t.is_punct or t.is_space)]
-    earlier = [
-        c
-        for c in ctx.cues_by_sent.get(sent, [])
-        if c.end <= cue.start and not ctx.quoted[c.head] and ctx.with_speaker(c) is not None
-    ]
-    if cue.start >= b and earlier and len(tail) <= 3:
+    if (
+        cue.start >= b
+        and len(tail) <= 3
+        and any(
+            c.end <= cue.start and not ctx.quoted[c.head] and ctx.with_speaker(c) is not None
+            for c in ctx.cues_by_sent.get(sent, [])
+        )
+    ):
         f["cue_trails_attribution"] = 1.0
         f[f"cue_trails_attribution&class={cue.entry.cls}"] = 1.0
     return f
@@ -282,14 +284,12 @@ def candidate_features(
         f["no_cue"] = 1.0
 
     # The speaker mention.
-    tok = cand.speaker
+    tok = _speaker_token(ctx, cand, findings)
     if cand.continued_from is not None:
         prev = findings[cand.continued_from]
         f["continuation_paragraph_gap"] = float(min(q.paragraph - prev.quote.paragraph, 3))
         f["continuation_same_paragraph"] = 1.0 if prev.quote.paragraph == q.paragraph else 0.0
         f[f"continuation_of={prev.path}"] = 1.0
-        if prev.mention is not None:
-            tok = doc[prev.mention[0] : prev.mention[1]].root
     kind = mention_type(tok)
     f[f"mention={kind}"] = 1.0
     if tok is not None:

@@ -219,7 +219,7 @@ def subject_of(
         key=lambda c: (c.i > verb.i, abs(verb.i - c.i)),
     )
     for child in subjects:
-        if child.tag_ in {"WP", "WDT"} or child.lower_ in {"who", "that", "which"}:
+        if child.tag_ in {"WP", "WDT"} or child.lower_ in RELATIVE_PRONOUNS:
             return verb.head if verb.dep_ == "relcl" else relative_antecedent(child)
         if child.pos_ in {"VERB", "AUX"} and (
             child.dep_ == "csubj" or not child.text[:1].isupper() or any(child.children)
@@ -265,6 +265,7 @@ def subject_of(
 
 
 _FINITE = {"VBD", "VBZ", "VBP"}
+RELATIVE_PRONOUNS = {"who", "which", "that"}
 
 
 def relative_antecedent(pronoun: Token) -> Token | None:
@@ -975,10 +976,10 @@ def candidates(ctx: _Context, k: int, findings: Sequence[Finding]) -> list[Candi
 
 
 _NEAREST_CUES = 3
-_BY_PROXIMITY = {"sentence", "paragraph", "previous_paragraph"}
-"""Paths that take a cue for being near the quotation, not for governing it."""
 """How many of the nearest cues of a sentence or paragraph become candidates: enough for
 any real attribution, and no quadratic work on a paragraph of a thousand quotations."""
+_BY_PROXIMITY = {"sentence", "paragraph", "previous_paragraph"}
+"""Paths that take a cue for being near the quotation, not for governing it."""
 
 
 def rule_choice(
