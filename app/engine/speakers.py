@@ -185,6 +185,8 @@ def _left_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | None:
         return tok
     if tok.pos_ == "PRON" and tok.lower_ in _PERSONAL:
         return tok
+    if tok.pos_ == "NOUN" and tok.dep_ != "compound" and any(c.dep_ == "det" for c in tok.children):
+        return tok  # "..., the Democratic presidential candidate stated that ..."
     return None
 
 
@@ -214,9 +216,18 @@ def subject_of(
     """
     # The parser sometimes gives a verb two subjects ("in Berea, OH, ... Gov. John Kasich
     # said"): the one nearest the verb, on its left first, is the speaker.
+    # But a subject on the left with a quotation between it and the verb is the quoted
+    # clause's, the parser's misreading of '... X has been "very worked up," said a
+    # source': the subject after the verb speaks.
+    doc = verb.doc
     subjects = sorted(
         (c for c in verb.children if c.dep_ in _SUBJECT_DEPS and not quoted(c)),
-        key=lambda c: (c.i > verb.i, abs(verb.i - c.i)),
+        key=lambda c: (
+            c.i > verb.i
+            if c.i > verb.i or not any(quoted(t) for t in doc[c.i + 1 : verb.i])
+            else 2,
+            abs(verb.i - c.i),
+        ),
     )
     for child in subjects:
         if child.tag_ in {"WP", "WDT"} or child.lower_ in RELATIVE_PRONOUNS:
@@ -227,6 +238,16 @@ def subject_of(
             continue  # a clausal subject is the content, not the speaker; but "Trump",
             # tagged a verb with nothing of a clause, is a name the tagger got wrong
         return _name_before_parenthesis(_appositive_name(child) or child)
+    for child in verb.lefts:
+        if (
+            child.dep_ == "aux"
+            and child.tag_ == "MD"
+            and child.text[:1].isupper()
+            and verb.tag_ in {"VBD", "VBZ", "VBN"}
+            and not any(c.dep_ in {"aux", "auxpass"} and child.i < c.i for c in verb.lefts)
+            and not quoted(child)
+        ):
+            return child  # "Will wrote": a modal takes a bare verb, so this "Will" is a name
     if verb.dep_ == "xcomp":
         # "The ad uses footage of Hillary Clinton asking, ...": who is on the footage.
         for noun in verb.head.children:
@@ -246,6 +267,8 @@ def subject_of(
         if noun.pos_ in _NAME_POS:
             return noun  # "footage of Hillary Clinton asking, ...": Clinton asks
         if noun.dep_ == "appos":
+            if any(t.text == ";" for t in verb.doc[noun.head.i + 1 : noun.i]):
+                return noun  # "The plan ...; one lawmaker called it": a clause of its own
             return noun.head
         recorded = _recorded(noun, verb, quoted)
         if recorded is not None:

@@ -77,6 +77,23 @@ def rows(findings_of, text: str) -> list[Row]:
          [("governing", "Ellen Park", "added", "direct")]),
         ('Ellen Park left the meeting early, saying "there is nothing more to discuss."',
          [("governing", "Ellen Park", "saying", "direct")]),
+        # A subject before the quotation is the quoted clause's when the cue after it
+        # has its own: '... has been "very worked up," said a source'.
+        ("In particular, Bill Clinton — often the easiest person to provoke — has been "
+         '"very worked up about it," said a source close to the campaign.',
+         [("governing", "a source", "said", "partial")]),
+        # A capitalised modal before a finite verb is a name: the columnist George Will.
+        ('"This might, and should, hasten the end of the race," Will wrote.',
+         [("governing", "Will", "wrote", "direct")]),
+        # A clause after a semicolon is no apposition, whatever the parse.
+        ("The plan prompted a debate in the council; one lawmaker called it "
+         '"a gift to the banks." The vote failed.',
+         [("governing", "one lawmaker", "called", "partial")]),
+        # The description right before a cue the parser left without a subject.
+        ("In an interview with hosts Joe Scarborough and Mika Brzezinski, the Democratic "
+         'presidential candidate stated that the remarks do not "fit with what I thought I '
+         'knew about him."',
+         [("governing", "the Democratic presidential candidate", "stated", "partial")]),
         # A description is the speaker when no name is given.
         ('"I have no comment," the senator said.', [("governing", "the senator", "said", "direct")]),
         # A speech noun holds the quotation: its possessor or agent speaks.
@@ -360,6 +377,65 @@ READ_THE_STATEMENT = parse(
 )
 
 
+# Clinton has been " upset , " said a source -- the quoted clause's subject hangs on said.
+SUBJECT_ACROSS_THE_QUOTE = parse(
+    ("Clinton", "NNP", "PROPN", 7, "nsubj"),
+    ("has", "VBZ", "AUX", 4, "aux"),
+    ("been", "VBN", "AUX", 4, "auxpass"),
+    ('"', "``", "PUNCT", 4, "punct"),
+    ("upset", "VBN", "VERB", 7, "ccomp"),
+    (",", ",", "PUNCT", 7, "punct"),
+    ('"', "''", "PUNCT", 7, "punct"),
+    ("said", "VBD", "VERB", 7, "ROOT"),
+    ("a", "DT", "DET", 9, "det"),
+    ("source", "NN", "NOUN", 7, "nsubj"),
+)
+
+
+def modal(word: str, verb: str, tag: str) -> Doc:
+    """<word> <verb> -- a modal tagged before a verb of the given tag, e.g. "Will wrote"."""
+    return parse((word, "MD", "AUX", 1, "aux"), (verb, tag, "VERB", 1, "ROOT"))
+
+
+# The plan ; one lawmaker called it -- a new clause the parser hung on "plan".
+APPOS_AFTER_SEMICOLON = parse(
+    ("The", "DT", "DET", 1, "det"),
+    ("plan", "NN", "NOUN", 1, "ROOT"),
+    (";", ":", "PUNCT", 1, "punct"),
+    ("one", "CD", "NUM", 4, "nummod"),
+    ("lawmaker", "NN", "NOUN", 1, "appos"),
+    ("called", "VBN", "VERB", 4, "acl"),
+    ("it", "PRP", "PRON", 5, "oprd"),
+)
+
+# Ramos , the treasurer , calling -- a participle on an apposition: the name speaks.
+APPOS_PARTICIPLE = parse(
+    ("Ramos", "NNP", "PROPN", 0, "ROOT"),
+    (",", ",", "PUNCT", 0, "punct"),
+    ("the", "DT", "DET", 3, "det"),
+    ("treasurer", "NN", "NOUN", 0, "appos"),
+    (",", ",", "PUNCT", 3, "punct"),
+    ("calling", "VBG", "VERB", 3, "acl"),
+)
+
+# hosts Scarborough , the candidate stated -- the description lost to an apposition.
+LOST_DESCRIPTION = parse(
+    ("hosts", "NNS", "NOUN", 5, "npadvmod"),
+    ("Scarborough", "NNP", "PROPN", 0, "appos"),
+    (",", ",", "PUNCT", 1, "punct"),
+    ("the", "DT", "DET", 4, "det"),
+    ("candidate", "NN", "NOUN", 1, "appos"),
+    ("stated", "VBD", "VERB", 5, "ROOT"),
+)
+
+# cheaper taxes stated -- a bare noun is no lost subject.
+BARE_NOUN_BEFORE_VERB = parse(
+    ("cheaper", "JJR", "ADJ", 1, "amod"),
+    ("taxes", "NNS", "NOUN", 2, "npadvmod"),
+    ("stated", "VBD", "VERB", 2, "ROOT"),
+)
+
+
 def left_neighbour(tag: str) -> Doc:
     """The crowd cheered Okafor <verb> no -- the verb hangs off "cheered" with no subject."""
     return parse(
@@ -390,6 +466,20 @@ def left_neighbour(tag: str) -> Doc:
         pytest.param(NAME_TAGGED_AS_VERB, 4, range(0), "Trump", id="a name tagged as a verb"),
         pytest.param(CLAUSAL_SUBJECT, 2, range(0), None, id="a clausal subject is no speaker"),
         pytest.param(READ_THE_STATEMENT, 5, range(0, 5), "statement", id="inverted description"),
+        pytest.param(SUBJECT_ACROSS_THE_QUOTE, 7, range(3, 7), "source",
+                     id="a subject across the quotation yields to one after the verb"),
+        pytest.param(SUBJECT_ACROSS_THE_QUOTE, 7, range(0), "Clinton",
+                     id="with nothing quoted between, the left subject stays first"),
+        pytest.param(modal("Will", "wrote", "VBN"), 1, range(0), "Will", id="Will wrote: a name"),
+        pytest.param(modal("Will", "claims", "VBZ"), 1, range(0), "Will", id="Will claims: a name"),
+        pytest.param(modal("Will", "say", "VB"), 1, range(0), None, id="Will say: a modal"),
+        pytest.param(modal("will", "wrote", "VBD"), 1, range(0), None, id="lower case: a modal"),
+        pytest.param(APPOS_AFTER_SEMICOLON, 5, range(0), "lawmaker",
+                     id="no apposition across a semicolon"),
+        pytest.param(APPOS_PARTICIPLE, 5, range(0), "Ramos", id="participle on an apposition"),
+        pytest.param(LOST_DESCRIPTION, 5, range(0), "candidate",
+                     id="lost subject: a description with its determiner"),
+        pytest.param(BARE_NOUN_BEFORE_VERB, 2, range(0), None, id="a bare noun is no lost subject"),
         pytest.param(left_neighbour("VBD"), 4, range(0), "Okafor", id="finite verb takes left name"),
         pytest.param(left_neighbour("VBG"), 4, range(0), None, id="participle VBG never takes left name"),
         pytest.param(left_neighbour("VBN"), 4, range(0), None, id="participle VBN never takes left name"),
