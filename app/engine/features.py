@@ -74,14 +74,6 @@ def mention_type(tok: Token | None) -> str:
     return "description"
 
 
-def _quote_root(ctx: _Context, k: int) -> Token:
-    """The first word of the quotation whose head is outside it (or the sentence root):
-    where the quoted words hang in the sentence."""
-    a, b = ctx.outer[k]
-    inner = ctx.inner[k]
-    return next((t for t in inner if not (a <= t.head.i < b) or t.head.i == t.i), inner.root)
-
-
 def _nesting(ctx: _Context, k: int, cue: CueMatch) -> Features:
     """Where the cue stands among the attributions of its sentence.
 
@@ -96,7 +88,8 @@ def _nesting(ctx: _Context, k: int, cue: CueMatch) -> Features:
     doc = ctx.doc
     head = doc[cue.head]
     a, b = ctx.outer[k]
-    root = _quote_root(ctx, k)
+    inner = ctx.inner[k]
+    root = next((t for t in inner if not (a <= t.head.i < b) or t.head.i == t.i), inner.root)
     ancestors = [t.i for t in head.ancestors]
     f: Features = {}
     if any(i in ctx.cue_at and not ctx.quoted[i] for i in ancestors):
@@ -190,7 +183,6 @@ def _update_spoken(ctx: _Context, findings: Sequence[Finding]) -> None:
 
 
 _CONJUNCTIONS = (
-    ("path", "quote_role"),
     ("path", "mention"),
     ("path", "cue_side"),
     ("path", "dep"),
@@ -211,7 +203,6 @@ _SCALED_BY_PATH = (
     "quote_paragraph_only",
     "quote_continues",
     "quote_unbalanced",
-    "quote_clause",
 )
 """Features whose weight depends on the rule path: a distance that is normal for a previous
 paragraph's cue is far for a governing one, and the shape of the quoted words (short, lower
@@ -234,44 +225,6 @@ def _with_conjunctions(f: Features) -> Features:
             if num in f:
                 out[f"{x}*{num}"] = f[num]
     return out
-
-
-_FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
-_QUOTE_ROLES = {
-    "ccomp": "clause",
-    "xcomp": "clause",
-    "advcl": "clause",
-    "parataxis": "clause",
-    "ROOT": "root",
-    "dobj": "object",
-    "pobj": "object",
-    "attr": "attr",
-    "oprd": "attr",
-    "acomp": "attr",
-    "nsubj": "subject",
-    "nsubjpass": "subject",
-    "conj": "conj",
-    "appos": "appos",
-    "compound": "modifier",
-    "amod": "modifier",
-    "npadvmod": "modifier",
-}
-"""The role of the quoted words in the sentence around them, by the dependency of their
-root, in groups: a clause ("said "taxes will rise""), an object or a predicate ("called
-the plan "a gift to the banks""), a modifier (the "tax grab" plan)."""
-
-
-def _grammar(ctx: _Context, k: int) -> Features:
-    """What the quoted words are in their sentence: whether they hold a finite verb (said
-    words are most often a clause; a scare quote is a noun or an adjective), and the role
-    their root plays in the sentence around them (``_QUOTE_ROLES``)."""
-    inner = ctx.inner[k]
-    root = _quote_root(ctx, k)
-    role = _QUOTE_ROLES.get(root.dep_ if root.head.i != root.i else "ROOT", "other")
-    return {
-        "quote_clause": 1.0 if any(t.tag_ in _FINITE_TAGS for t in inner) else 0.0,
-        f"quote_role={role}": 1.0,
-    }
 
 
 def candidate_features(
@@ -313,7 +266,6 @@ def candidate_features(
     )
     f["quote_ends_sentence"] = 1.0 if ends else 0.0
     f["quote_lowercase_start"] = 1.0 if q_text[:1].islower() else 0.0
-    f.update(_grammar(ctx, k))
 
     # The cue.
     if cand.cue is not None:

@@ -67,30 +67,6 @@ def test_an_attribution_that_closes_the_sentence(
     assert {k: v for k, v in f.items() if k.startswith("cue_trails")} == expected
 
 
-@pytest.mark.parametrize(
-    ("text", "cue", "clause", "role"),
-    [
-        # Said words are most often a clause under the cue ...
-        ('"We will appeal the ruling," Maria Lopez said on Monday.', "said", 1.0, "clause"),
-        ('Okafor said "taxes will rise" next year.', "said", 1.0, "clause"),
-        ('Okafor said: "Taxes rise."', "said", 1.0, "clause"),
-        # ... a characterisation is a predicate or an object, with no verb of its own.
-        ('Critics called the plan "a gift to the banks."', "called", 0.0, "attr"),
-        ('Okafor said the plan was "dead on arrival."', "said", 0.0, "attr"),
-        ('Okafor said the council had shown "no respect" for voters.', "said", 0.0, "object"),
-    ],
-)  # fmt: skip
-def test_the_grammar_of_the_quoted_words(
-    attributor: QuoteAttributor, text: str, cue: str, clause: float, role: str
-) -> None:
-    f = candidate_features_of(attributor, text)[cue]
-    assert f["quote_clause"] == clause
-    assert [k for k in f if k.startswith("quote_role=")] == [f"quote_role={role}"]
-    # The scorer weighs them by rule path, against the other candidates and "none".
-    assert f"path=governing&quote_role={role}" in f
-    assert f["path=governing*quote_clause"] == clause
-
-
 def test_candidates_that_name_the_same_speaker_agree(attributor: QuoteAttributor) -> None:
     text = (
         '"We will appeal," Maria Lopez said. Thomas Brandt disagreed.\n'
