@@ -155,7 +155,8 @@ _PERSONAL = {"he", "she", "they", "i", "we"}
 
 
 def _left_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | None:
-    """A name or pronoun right before a cue verb that the parser left without a subject.
+    """A name, a pronoun or a description ("the candidate") right before a cue verb that
+    the parser left without a subject.
 
     Parsers trained on edited text lose the subject of "Trump boasted, ..." or of
     "Flynn, a top Trump surrogate, said ..." when a quotation precedes; the word order
@@ -214,20 +215,23 @@ def subject_of(
     first; word order is the fallback for the subjects a parser trained on edited text
     loses around quotations.
     """
+
     # The parser sometimes gives a verb two subjects ("in Berea, OH, ... Gov. John Kasich
-    # said"): the one nearest the verb, on its left first, is the speaker.
-    # But a subject on the left with a quotation between it and the verb is the quoted
-    # clause's, the parser's misreading of '... X has been "very worked up," said a
-    # source': the subject after the verb speaks.
-    doc = verb.doc
+    # said"): the one nearest the verb, on its left first, is the speaker. But a subject on
+    # the left with a quotation between it and the verb is the quoted clause's (the
+    # parser's reading of '... X has been "very worked up," said a source'): the subject
+    # after the verb speaks.
+    def order(subject: Token) -> tuple[int, int]:
+        if subject.i > verb.i:
+            side = 1
+        elif any(quoted(t) for t in verb.doc[subject.i + 1 : verb.i]):
+            side = 2
+        else:
+            side = 0
+        return side, abs(verb.i - subject.i)
+
     subjects = sorted(
-        (c for c in verb.children if c.dep_ in _SUBJECT_DEPS and not quoted(c)),
-        key=lambda c: (
-            c.i > verb.i
-            if c.i > verb.i or not any(quoted(t) for t in doc[c.i + 1 : verb.i])
-            else 2,
-            abs(verb.i - c.i),
-        ),
+        (c for c in verb.children if c.dep_ in _SUBJECT_DEPS and not quoted(c)), key=order
     )
     for child in subjects:
         if child.tag_ in {"WP", "WDT"} or child.lower_ in RELATIVE_PRONOUNS:
