@@ -534,12 +534,9 @@ def _add_relative_pronouns(r: _Resolver) -> None:
     for tok in doc:
         if tok.lower_ not in RELATIVE_PRONOUNS or tok.dep_ not in {"nsubj", "nsubjpass"}:
             continue
-        if tok.head.dep_ == "relcl":
-            antecedent: Token | None = tok.head.head
-        elif tok.tag_ in {"WP", "WDT"}:
-            antecedent = relative_antecedent(tok)  # a relative clause the parser misplaced
-        else:
-            continue
+        if tok.head.dep_ != "relcl" and tok.tag_ not in {"WP", "WDT"}:
+            continue  # no relative clause, even a misplaced one: "that" of "that is why"
+        antecedent = relative_antecedent(tok)
         if antecedent is None:
             continue
         labels = [(e, r.entities[e].label) for e in _antecedent_entities(antecedent, owner)]
@@ -560,11 +557,9 @@ def _antecedent_entities(tok: Token, owner: Mapping[int, int]) -> list[int]:
     adjective's complement ("a Democrat familiar with the discussion, who added"), at
     most 3 steps."""
     found: list[int] = []
-    for step in range(4):
+    for _ in range(4):
         if tok.i in owner and owner[tok.i] not in found:
             found.append(owner[tok.i])
-        if step == 3:
-            break
         if tok.dep_ in {"appos", "conj"}:
             tok = tok.head
         elif (

@@ -235,7 +235,7 @@ def subject_of(
     )
     for child in subjects:
         if child.tag_ in {"WP", "WDT"} or child.lower_ in RELATIVE_PRONOUNS:
-            return verb.head if verb.dep_ == "relcl" else relative_antecedent(child)
+            return relative_antecedent(child)
         if child.pos_ in {"VERB", "AUX"} and (
             child.dep_ == "csubj" or not child.text[:1].isupper() or any(child.children)
         ):
@@ -296,8 +296,11 @@ RELATIVE_PRONOUNS = {"who", "which", "that"}
 
 
 def relative_antecedent(pronoun: Token) -> Token | None:
-    """The noun right before a relative pronoun whose clause the parser did not hang on it
-    ("the Chicago Police Department which reported ...", parsed as an adverbial clause)."""
+    """The noun a relative pronoun stands for: the one its relative clause hangs on, or,
+    for a clause the parser did not hang on it, the noun right before the pronoun ("the
+    Chicago Police Department which reported ...", parsed as an adverbial clause)."""
+    if pronoun.head.dep_ == "relcl":
+        return pronoun.head.head
     doc = pronoun.doc
     i = pronoun.i - 1
     if i >= 0 and doc[i].text == ",":
