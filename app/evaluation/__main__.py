@@ -31,6 +31,7 @@ from app.evaluation.metrics import (
     write_jsonl,
 )
 from app.evaluation.predict import predict_articles
+from app.evaluation.uncertainty import RESAMPLES, Interval, bootstrap, paired_difference
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -77,7 +78,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="ask for reported speech too (score it with --kinds indirect)",
     )
-    return ap.parse_args(argv)
+    ap.add_argument(
+        "--resamples",
+        type=int,
+        default=RESAMPLES,
+        help="bootstrap resamples of the articles for the 95%% intervals (0: none)",
+    )
+    args = ap.parse_args(argv)
+    if args.resamples < 0:
+        ap.error("--resamples must be 0 or more")
+    return args
 
 
 def format_comparison(results: dict[str, Score]) -> str:
@@ -143,6 +153,31 @@ def write_reliability_diagram(total: Score, path: Path, title: str) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+_INTERVAL_ROWS = (("attr_f1", "attribution F1"), ("quote_f1", "quote F1"), ("ece", "ECE"))
+
+
+def format_intervals(intervals: dict[str, Interval], articles: int, resamples: int) -> str:
+    """The figures' 95% intervals, from resampling the articles."""
+    lines = [f"95% intervals ({resamples} resamples of the {articles} articles):"]
+    for key, label in _INTERVAL_ROWS:
+        i = intervals[key]
+        lines.append(f"{label:<28}{i.estimate:>10.4f}   [{i.low:.4f}, {i.high:.4f}]")
+    return "\n".join(lines)
+
+
+def format_difference(names: tuple[str, str], diff: dict[str, Interval], resamples: int) -> str:
+    """The paired difference of two scorers on the same resampled articles."""
+    first, second = names
+    lines = [f"paired difference, {first} - {second} ({resamples} resamples of the same articles):"]
+    for key, label in _INTERVAL_ROWS:
+        d = diff[key]
+        lines.append(
+            f"{label:<28}{d.estimate:>+10.4f}   [{d.low:+.4f}, {d.high:+.4f}]"
+            f"   above 0 in {d.ahead:.1%}"
+        )
+    return "\n".join(lines)
 
 
 def format_report(total: Score, source: str, seconds: float) -> str:
@@ -238,9 +273,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
 
     print(format_report(total, f"{args.gold.name} ({scorers[0]} scorer)", seconds))
+    if args.resamples and total.articles:
+        print()
+        print(
+            format_intervals(bootstrap(total, args.resamples), len(total.articles), args.resamples)
+        )
     if args.compare:
         print()
         print(format_comparison(results))
+        if args.resamples and total.articles:
+            print()
+            diff = paired_difference(total, results[scorers[1]], args.resamples)
+            print(format_difference((scorers[0], scorers[1]), diff, args.resamples))
     print(json.dumps(total.summary()))
     return 0
 

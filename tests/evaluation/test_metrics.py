@@ -4,6 +4,7 @@ its summary equals the reference scorer's output on hand-made files and on engin
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -466,3 +467,21 @@ def test_evaluation_command_compares_scorers_and_draws_the_reliability_diagram(
     assert rows == ["learned", "rules"]
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert json.loads(out.strip().splitlines()[-1])["documents"] == 4
+    # The intervals of the first scorer, and the paired difference of the two.
+    assert "95% intervals (1000 resamples of the 4 articles):" in out
+    assert "paired difference, learned - rules (1000 resamples of the same articles):" in out
+    interval = next(line for line in out.splitlines() if line.startswith("attribution F1"))
+    estimate, low, high = (float(x) for x in re.findall(r"\d\.\d{4}", interval))
+    assert low <= estimate <= high
+
+
+def test_evaluation_command_without_intervals(capsys) -> None:
+    from app.evaluation.__main__ import main as evaluate
+    from tests.conftest import shared_file
+
+    gold = shared_file("data", "polnear", "polnear_quoted-dev.jsonl")
+    assert evaluate([str(gold), "--limit", "2", "--resamples", "0"]) == 0
+    assert "intervals" not in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        evaluate([str(gold), "--resamples", "-1"])
+    assert exit_info.value.code == 2
