@@ -10,7 +10,10 @@ CommonMark for emphasis delimiters ("left-flanking" / "right-flanking"): a mark 
 by a word and preceded by a space opens; a mark preceded by a word and followed by a space
 or punctuation closes. The glyph (“ or ”) only breaks ties, because real copy gets curly
 quotes wrong (PolNeAR has ``”Mr. Trump embodies ...”``). A single mark between two
-letters or digits (``it's``, ``’90s``) is an apostrophe, never a mark.
+letters or digits (``it's``, ``’90s``) is an apostrophe, never a mark. A straight double
+mark after a digit (an inch mark: ``a 5'10" guard``) or set off by spaces (a separator) is
+no mark either, unless a quotation is open, which it then closes (``accepted "about
+$200,000" from``).
 
 Conventions, each a newsroom one:
 
@@ -51,7 +54,9 @@ _CLOSE_CONTEXT = ".,;:!?)]}—–-/…"
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 
-Direction = Literal["open", "close", "either"]
+Direction = Literal["open", "close", "either", "pending_close"]
+"""``pending_close``: a straight mark that closes a quotation when one is open, and is no
+mark otherwise (an inch mark, a separator)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +106,14 @@ def _direction(text: str, i: int, lo: int, hi: int, width: int = 1) -> Direction
     if ch in SINGLE_MARKS and nxt.isdigit() and (prev.isspace() or i == lo):
         return None  # elided century: ’90s, '16 campaign
     if ch == '"' and prev.isdigit() and not _is_word(nxt):
-        return None  # inches: a 5'10" guard
+        # Inches (a 5'10" guard), unless a quotation is open: 'accepted "about $200,000"
+        # from', 'tweeted, "Thank you Indiana! #Trump2016" on Friday'.
+        return "pending_close"
     if prev.isspace() and nxt.isspace():
-        return None  # a separator, as in breadcrumbs: Home » News » World
+        # A separator, as in breadcrumbs (Home » News » World); but a double mark set off
+        # by spaces after an open quotation closes it: 'the \'Carolina two-step\' " - and',
+        # 'that advice, ” he said'.
+        return "pending_close" if ch in '"”' else None
     prev_open = prev.isspace() or prev in _OPEN_CONTEXT or prev in ALL_MARKS
     next_close = nxt.isspace() or nxt in _CLOSE_CONTEXT or nxt in ALL_MARKS
     can_open = not nxt.isspace() and prev_open
@@ -180,6 +190,8 @@ def _pair_double(text: str, lo: int, hi: int) -> list[_Pair]:
     pairs: list[_Pair] = []
     stack: list[_Mark] = []
     for m in _marks(text, lo, hi, DOUBLE_MARKS):
+        if m.direction == "pending_close" and not stack:
+            continue
         opens = m.direction == "open" or (m.direction == "either" and not stack)
         if opens:
             first = stack[0] if stack else None
@@ -239,7 +251,7 @@ def _first_opener(text: str, lo: int, hi: int) -> int | None:
     if (
         i < hi
         and text[i] in DOUBLE_OPEN + DOUBLE_AMBIGUOUS
-        and _direction(text, i, lo, hi) != "close"
+        and _direction(text, i, lo, hi) not in ("close", "pending_close")
     ):
         return i
     return None

@@ -55,6 +55,41 @@ def test_apostrophes_and_inches_are_not_marks(text: str, expected: list[str]) ->
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # After a digit, a straight mark closes the quotation that is open.
+        (
+            'He accepted "about $200,000" from Wall Street firms, a sign of "disarray."',
+            ["about $200,000", "disarray."],
+        ),
+        (
+            'Trump tweeted, "Thank you Indiana! #Trump2016" on Friday afternoon.',
+            ["Thank you Indiana! #Trump2016"],
+        ),
+        ('The "Fight for 15" movement spread to other cities.', ["Fight for 15"]),
+        # Set off by spaces after an inner quotation, it closes the open one too.
+        (
+            "\"Sanders has to do the 'Carolina two-step' \" - and win voters over, he said.",
+            ["Sanders has to do the 'Carolina two-step'"],
+        ),
+        (
+            "“I regret having listened to that advice, ” he said, echoing his colleague.",
+            ["I regret having listened to that advice,"],
+        ),
+        (
+            "''I hate the term 'Manhattan poor,' '' she said. ''They weren't living large.''",
+            ["I hate the term 'Manhattan poor,'", "They weren't living large."],
+        ),
+        # With no quotation open, it is still an inch mark, or nothing.
+        ('The 6\'2" center and the 12" sub were the order.', []),
+        ('Sizes: 10" and 12" pans " in stock.', []),
+    ],
+)
+def test_straight_mark_closes_an_open_quotation(text: str, expected: list[str]) -> None:
+    assert quoted(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         (
             "\"He told me 'never again' and left,\" she said.",
             ["He told me 'never again' and left,"],
