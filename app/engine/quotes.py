@@ -11,9 +11,9 @@ by a word and preceded by a space opens; a mark preceded by a word and followed 
 or punctuation closes. The glyph (“ or ”) only breaks ties, because real copy gets curly
 quotes wrong (PolNeAR has ``”Mr. Trump embodies ...”``). A single mark between two
 letters or digits (``it's``, ``’90s``) is an apostrophe, never a mark. A straight double
-mark after a digit (an inch mark: ``a 5'10" guard``) or set off by spaces (a separator) is
-no mark either, unless a quotation is open, which it then closes (``accepted "about
-$200,000" from``).
+mark after a digit (an inch mark: ``a 5'10" guard``), or a straight or right double mark
+set off by spaces (a separator), is no mark either, unless a quotation is open, which it
+then closes (``accepted "about $200,000" from``).
 
 Conventions, each a newsroom one:
 
@@ -55,7 +55,7 @@ _CLOSE_CONTEXT = ".,;:!?)]}—–-/…"
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 Direction = Literal["open", "close", "either", "pending_close"]
-"""``pending_close``: a straight mark that closes a quotation when one is open, and is no
+"""``pending_close``: a double mark that closes a quotation when one is open, and is no
 mark otherwise (an inch mark, a separator)."""
 
 
