@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from app.engine import QuoteAttributor
-from app.engine.assets import default_models_dir
-from app.engine.scorer import SCORER_FILE, SpeakerScorer
+from app.engine.scorer import SpeakerScorer
 from app.evaluation.metrics import read_by_id, read_jsonl, score
 from app.evaluation.predict import predict_articles
 from app.training.__main__ import fold_assignment, out_of_fold_predictions
@@ -79,31 +77,36 @@ def test_out_of_fold_predictions_cover_every_article_and_agree_with_the_report(t
     assert summary["pred_quotes"] == pytest.approx(listed_share * report["quotes"], abs=3)
 
 
-def test_out_of_fold_predictions_differ_from_the_final_models(trained, tmp_path) -> None:
+@pytest.fixture(scope="module")
+def rules_engine() -> QuoteAttributor:
+    return QuoteAttributor.load(scorer="rules")
+
+
+def test_out_of_fold_predictions_differ_from_the_final_models(trained, rules_engine) -> None:
     """Held-out means held out: the folds' models are not the final one, so on this slice
     at least one article's predictions differ from those the written scorer makes."""
     first, _ = trained
     gold = list(read_jsonl(train_file()))[:LIMIT]
-    models = tmp_path / "models"
-    shutil.copytree(default_models_dir(), models)
-    shutil.copy(first, models / SCORER_FILE)
-    final = QuoteAttributor.load(models_dir=models)
+    final = QuoteAttributor(
+        rules_engine.nlp,
+        rules_engine.lexicon,
+        SpeakerScorer.load(first, roles=rules_engine.roles),
+    )
     with_final = {p["id"]: p["quotes"] for p in predict_articles(final, gold)}
     held_out = {p["id"]: p["quotes"] for p in read_jsonl(oof_file(first))}
     assert with_final != held_out
 
 
-def test_each_article_is_attributed_by_the_models_of_its_own_fold() -> None:
+def test_each_article_is_attributed_by_the_models_of_its_own_fold(rules_engine) -> None:
     """Fold 0's models set every quotation apart (a huge weight on "no speaker"), fold 1's
     choose as the rules do: the articles of fold 0 list no quotation, those of fold 1 do."""
 
     articles = list(read_jsonl(train_file()))[:6]
     fold_of = {a["id"]: n % 2 for n, a in enumerate(articles)}
     fold_models = [(0, {"path=none": 100.0}, {"bias": 0.0}), (1, {}, {"bias": 0.0})]
-    attributor = QuoteAttributor.load(scorer="rules")
     listed = {
         p["id"]: len(p["quotes"])
-        for p in out_of_fold_predictions(attributor, articles, fold_of, fold_models)
+        for p in out_of_fold_predictions(rules_engine, articles, fold_of, fold_models)
     }
     assert [listed[a["id"]] == 0 for a in articles] == [fold_of[a["id"]] == 0 for a in articles]
 
