@@ -5,7 +5,8 @@ of speech (``said``, ``tells``, ``tweeted``), and multi-word phrases matched by 
 sequence (``according to``); and from ``speech_nouns.tsv``, nouns that name an utterance
 (``her assertion that``, ``Trump's claim``), of class ``nominal``. A verb entry can require
 a particle or object (``went on``, ``pointed out``, ``as he put it``), so that ``go`` and
-``put`` are cues only in those uses.
+``put`` are cues only in those uses. A verb form the tagger took for a noun is a cue where
+it closes a quotation (``"...," the two write``; see ``_closes_quotation``).
 
 A cue is never inside the quotation it attributes: ``"It cannot be said that ..."`` has a
 ``said`` that is part of the quoted words. Cues inside any quotation are dropped here.
@@ -14,7 +15,7 @@ A cue is never inside the quotation it attributes: ``"It cannot be said that ...
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -46,7 +47,9 @@ class CueMatch:
 _REPORTING_FORMS = {"said": "say", "says": "say", "told": "tell", "tells": "tell"}
 
 
-def _verb_entry(token: Token, lexicon: Lexicon) -> CueEntry | None:
+def _verb_entry(
+    token: Token, lexicon: Lexicon, inside_quote: Callable[[Token], bool] = lambda t: False
+) -> CueEntry | None:
     # A mistagged "said" (ADJ) also gets the lemma "said": the word form decides then.
     entry = lexicon.verbs.get(_REPORTING_FORMS.get(token.lower_, token.lemma_.lower()))
     if entry is None:
@@ -55,6 +58,7 @@ def _verb_entry(token: Token, lexicon: Lexicon) -> CueEntry | None:
         token.pos_ not in {"VERB", "AUX"}
         and not token.tag_.startswith("VB")
         and token.lower_ not in _REPORTING_FORMS
+        and not (entry.requires is None and _closes_quotation(token, inside_quote))
     ):
         return None
     if entry.requires is not None:
@@ -62,6 +66,43 @@ def _verb_entry(token: Token, lexicon: Lexicon) -> CueEntry | None:
         if not any(c.lower_ == word and _is_required(token, c, dep) for c in token.children):
             return None
     return entry
+
+
+_SOURCE_WORDS = {"DET", "NUM", "ADJ", "NOUN", "PROPN", "PRON", "PART"}
+_CLOSING_MARKS = {"”", '"', "’", "'", "''", "»"}
+
+
+def _closes_quotation(token: Token, inside_quote: Callable[[Token], bool]) -> bool:
+    """Whether a verb form the tagger took for a noun or an adjective is the cue of the
+    quotation it follows: '"...," the two write.', '"...," the Saudis state in the white
+    paper', '"...," read one.'
+
+    Right after a quotation's closing mark (and its comma), either the word itself comes
+    first, with its source after it, or a short noun phrase (the source) comes first and
+    the word ends it, with nothing after that continues the phrase ('"...," the state
+    department said' keeps ``state`` a noun).
+    """
+    doc = token.doc
+    nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    j = token.i - 1
+    if j >= 0 and doc[j].text == ",":
+        j -= 1
+    words = 0
+    while j >= 0 and not inside_quote(doc[j]):
+        t = doc[j]
+        if words >= 6 or not (t.pos_ in _SOURCE_WORDS or t.text == "-"):
+            return False
+        words += 1
+        j -= 1
+        if j >= 1 and doc[j].text == "," and inside_quote(doc[j - 1]):
+            j -= 1  # the comma after the closing mark
+    if j < 0 or doc[j].text not in _CLOSING_MARKS:
+        return False
+    if words == 0:  # '"...," read the statement': the source follows
+        return nxt is not None and nxt.pos_ in {"DET", "PRON", "NUM", "PROPN"}
+    return (
+        nxt is None or nxt.pos_ not in {"NOUN", "PROPN", "ADJ", "NUM", "PART"} or nxt.is_sent_start
+    )
 
 
 def _is_required(verb: Token, child: Token, dep: str) -> bool:
@@ -98,7 +139,7 @@ def find_cues(doc: Doc, lexicon: Lexicon, quoted: Sequence[tuple[int, int]] = ()
     for tok in doc:
         if tok.i in taken or inside_quote(tok):
             continue
-        entry = _verb_entry(tok, lexicon)
+        entry = _verb_entry(tok, lexicon, inside_quote)
         if entry is None and tok.pos_ == "NOUN":
             entry = lexicon.nouns.get(tok.lemma_.lower())
         if entry is not None:

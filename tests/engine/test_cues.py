@@ -137,6 +137,48 @@ def test_verb_cue_needs_a_verb_tag_or_a_reporting_form(
     assert cues(doc, lexicon) == expected
 
 
+def after_quote(words: str, lemmas: str, tags: str, pos: str, heads: list[int], deps: str) -> Doc:
+    """``" No , "`` and then ``words``: a quotation, and the words that follow its closing mark."""
+    n = 4
+    return parsed(
+        '" No , " ' + words,
+        '" no , " ' + lemmas,
+        "`` UH , '' " + tags,
+        "PUNCT INTJ PUNCT PUNCT " + pos,
+        [1, 1, 1, 1] + [h + n for h in heads],
+        "punct ROOT punct punct " + deps,
+    )
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        # A verb form the tagger took for a noun closes the quotation: after a short noun
+        # phrase (its source), or first, with its source after it.
+        (after_quote("the two write .", "the two write .", "DT CD NN .", "DET NUM NOUN PUNCT",
+                     [2, 2, 2, 2], "det nummod ROOT punct"), ["write"]),
+        (after_quote("the Saudis state in the report", "the Saudis state in the report",
+                     "DT NNPS NN IN DT NN", "DET PROPN NOUN ADP DET NOUN", [2, 2, 2, 2, 5, 3],
+                     "det compound ROOT prep det pobj"), ["state"]),
+        (after_quote("read one .", "read one .", "NN CD .", "NOUN NUM PUNCT", [0, 0, 0],
+                     "ROOT dobj punct"), ["read"]),
+        # Not where the noun goes on, nor away from a quotation.
+        (after_quote("the state department said", "the state department say", "DT NN NN VBD",
+                     "DET NOUN NOUN VERB", [2, 2, 3, 3], "det compound nsubj ROOT"), ["said"]),
+        (after_quote("state officials said", "state official say", "NN NNS VBD",
+                     "NOUN NOUN VERB", [1, 2, 2], "compound nsubj ROOT"), ["said"]),
+        (parsed("the two write .", "the two write .", "DT CD NN .", "DET NUM NOUN PUNCT",
+                [2, 2, 2, 2], "det nummod ROOT punct"), []),
+    ],
+    ids=doc_id,
+)  # fmt: skip
+def test_verb_form_tagged_a_noun_is_a_cue_right_after_a_quotation(
+    lexicon: Lexicon, doc: Doc, expected: list[str]
+) -> None:
+    quoted = [(0, doc[3].idx + 1)] if doc[0].text == '"' else []
+    assert cues(doc, lexicon, quoted) == expected
+
+
 def test_phrase_matches_by_word_sequence_with_its_last_word_as_head(lexicon: Lexicon) -> None:
     doc = parsed(
         "Costs rose according to Okafor",

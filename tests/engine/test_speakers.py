@@ -151,6 +151,43 @@ def test_rules_without_a_governing_cue(findings_of, text: str, expected: list[Ro
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # The small model's tagger loses attributions that close a quotation: a verb tagged a
+        # noun ("write", "state", "read"), a participle in apposition ("barked"), a name
+        # tagged an adverb ("Skelly"), an indefinite source ("another"). The words right
+        # after the closing mark still tell the cue and its source.
+        ('"You have picked a new standard out of thin air," the two write.',
+         [("governing", "the two", "write", "direct")]),
+        ('"The kingdom is a leading partner in the fight," the Saudis state in the report.',
+         [("governing", "Saudis", "state", "direct")]),
+        ('"If she wants the job, she should come to Louisiana," the editorial read.',
+         [("governing", "the editorial", "read", "direct")]),
+        ('"Nobody is above the law," read one. "Vote them out," read another.',
+         [("governing", "one", "read", "direct"), ("governing", "another", "read", "direct")]),
+        ('"Watch the count closely," tweeted another.',
+         [("governing", "another", "tweeted", "direct")]),
+        ('"The data is valuable," said Skelly, explaining the plan.',
+         [("governing", "Skelly", "said", "direct")]),
+        ('"This is a shocking waste of money," said Oversight ranking Democrat Elijah Cummings '
+         "(D-Md.).",
+         [("governing", "Democrat Elijah Cummings", "said", "direct")]),
+        ('"Go back to Univision," Trump barked and a security guard escorted Ramos out.',
+         [("governing", "Trump", "barked", "direct")]),
+        # A noun the phrase goes on with stays a noun: "state" of "the state department".
+        ('"The rates will rise," the state department said.',
+         [("governing", "the state department", "said", "direct")]),
+        ('"The rates will rise," state officials said.',
+         [("governing", "state officials", "said", "direct")]),
+    ],
+)  # fmt: skip
+def test_attribution_closing_a_quotation_survives_a_mistagged_parse(
+    findings_of, text: str, expected: list[Row]
+) -> None:
+    assert rows(findings_of, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # A quotation over two paragraphs: the second part has no cue of its own.
         ('Maria Lopez told the crowd on Saturday: "We have waited long enough for this day.\n'
          '"Now the work begins."',
@@ -448,6 +485,44 @@ def left_neighbour(tag: str) -> Doc:
     )
 
 
+def after_quote(*tokens: tuple[str, str, str, int, str]) -> Doc:
+    """``" No , "`` (tokens 0-3) and then ``tokens``, whose heads count from the first of them."""
+    quote = [('"', "``", "PUNCT", 1, "punct"), ("No", "UH", "INTJ", 1, "ROOT"),
+             (",", ",", "PUNCT", 1, "punct"), ('"', "''", "PUNCT", 1, "punct")]  # fmt: skip
+    return parse(*quote, *((w, t, p, h + 4, d) for w, t, p, h, d in tokens))
+
+
+# " No , " Trump barked -- the parser made the cue a participle in apposition to the quote.
+BARKED = after_quote(
+    ("Trump", "NNP", "PROPN", 1, "compound"), ("barked", "VBN", "VERB", -3, "appos")
+)
+# " No , " the two write . -- the verb tagged a noun, its article and number on it.
+TWO_WRITE = after_quote(
+    ("the", "DT", "DET", 2, "det"),
+    ("two", "CD", "NUM", 2, "nummod"),
+    ("write", "NN", "NOUN", 2, "ROOT"),
+)
+# " No , " tweeted another
+TWEETED_ANOTHER = after_quote(
+    ("tweeted", "VBD", "VERB", 0, "ROOT"), ("another", "DT", "DET", 0, "dobj")
+)
+# " No , " said Skelly , -- the name tagged an adverb.
+SAID_SKELLY = after_quote(
+    ("said", "VBD", "VERB", 0, "ROOT"),
+    ("Skelly", "RB", "ADV", 0, "advmod"),
+    (",", ",", "PUNCT", 0, "punct"),
+)
+# " No , " said Oversight ranking Democrat Elijah Cummings
+SAID_RANKING_DEMOCRAT = after_quote(
+    ("said", "VBD", "VERB", 0, "ROOT"),
+    ("Oversight", "NN", "NOUN", 2, "npadvmod"),
+    ("ranking", "VBG", "VERB", 0, "ccomp"),
+    ("Democrat", "NNP", "PROPN", 5, "compound"),
+    ("Elijah", "NNP", "PROPN", 5, "compound"),
+    ("Cummings", "NNP", "PROPN", 2, "dobj"),
+)  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("doc", "verb", "quoted", "expected"),
     [
@@ -483,6 +558,14 @@ def left_neighbour(tag: str) -> Doc:
         pytest.param(left_neighbour("VBD"), 4, range(0), "Okafor", id="finite verb takes left name"),
         pytest.param(left_neighbour("VBG"), 4, range(0), None, id="participle VBG never takes left name"),
         pytest.param(left_neighbour("VBN"), 4, range(0), None, id="participle VBN never takes left name"),
+        # Right after a quotation the word order tells what a mistagged parse does not.
+        pytest.param(BARKED, 5, range(0, 4), "Trump", id="after a quotation a participle takes left name"),
+        pytest.param(BARKED, 5, range(0), None, id="the same words, no quotation: no left name"),
+        pytest.param(TWO_WRITE, 6, range(0, 4), "two", id="after a quotation: the two write"),
+        pytest.param(TWEETED_ANOTHER, 4, range(0, 4), "another", id="inverted: tweeted another"),
+        pytest.param(SAID_SKELLY, 4, range(0, 4), "Skelly", id="inverted: a name tagged an adverb"),
+        pytest.param(SAID_RANKING_DEMOCRAT, 4, range(0, 4), "Cummings",
+                     id="inverted: the last name of a run of words"),
     ],
 )  # fmt: skip
 def test_subject_of(doc: Doc, verb: int, quoted: range, expected: str | None) -> None:
