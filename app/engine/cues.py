@@ -58,7 +58,12 @@ def _verb_entry(
         token.pos_ not in {"VERB", "AUX"}
         and not token.tag_.startswith("VB")
         and token.lower_ not in _REPORTING_FORMS
-        and not (entry.requires is None and _closes_quotation(token, inside_quote))
+        and not (
+            entry.requires is None
+            and token.pos_ in {"NOUN", "ADJ"}
+            and token.lemma_.lower() not in lexicon.nouns  # "Trump's reply came": a noun cue
+            and _closes_quotation(token, inside_quote)
+        )
     ):
         return None
     if entry.requires is not None:
@@ -73,14 +78,16 @@ _CLOSING_MARKS = {"”", '"', "’", "'", "''", "»"}
 
 
 def _closes_quotation(token: Token, inside_quote: Callable[[Token], bool]) -> bool:
-    """Whether a verb form the tagger took for a noun or an adjective is the cue of the
-    quotation it follows: '"...," the two write.', '"...," the Saudis state in the white
-    paper', '"...," read one.'
+    """Whether a word the tagger took for a noun is the verb that attributes the quotation
+    it follows: '"...," the two write.', '"...," the Saudis state in the white paper',
+    '"...," read one.'
 
     Right after a quotation's closing mark (and its comma), either the word itself comes
     first, with its source after it, or a short noun phrase (the source) comes first and
-    the word ends it, with nothing after that continues the phrase ('"...," the state
-    department said' keeps ``state`` a noun).
+    the word ends the clause: punctuation, an adverb or a preposition other than "of"
+    follows, not a word that goes on with the phrase ('"...," the state department said',
+    'the state of Texas') nor a verb whose subject the word is ('"..." The city report
+    shows').
     """
     doc = token.doc
     nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
@@ -101,7 +108,11 @@ def _closes_quotation(token: Token, inside_quote: Callable[[Token], bool]) -> bo
     if words == 0:  # '"...," read the statement': the source follows
         return nxt is not None and nxt.pos_ in {"DET", "PRON", "NUM", "PROPN"}
     return (
-        nxt is None or nxt.pos_ not in {"NOUN", "PROPN", "ADJ", "NUM", "PART"} or nxt.is_sent_start
+        nxt is None
+        or nxt.is_punct
+        or nxt.is_space
+        or (nxt.pos_ in {"ADP", "ADV", "SCONJ", "CCONJ"} and nxt.lower_ != "of")
+        or nxt.ent_type_ in {"DATE", "TIME"}  # '"...," the two write Sunday'
     )
 
 

@@ -140,11 +140,14 @@ def mention_range(doc: Doc, head: Token) -> tuple[int, int]:
     if (
         start == head.i
         and start > 0
-        and doc[start - 1].lower_ in {"the", "a", "an"}
+        and doc[start - 1].lower_ in _ARTICLES
         and head.dep_ not in {"compound", "poss"}
     ):
         start -= 1  # '"...," the two write': the article the parser hung on the verb
     return start, end
+
+
+_ARTICLES = {"the", "a", "an"}
 
 
 def _appositive_name(head: Token) -> Token | None:
@@ -209,11 +212,16 @@ def _left_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | None:
 
 def _after_quotation(tok: Token, quoted: Callable[[Token], bool]) -> bool:
     """Whether the noun phrase of ``tok`` starts right after a quotation ('"...," the two
-    write'): only determiners, modifiers and name parts between its closing mark and it."""
+    write'): only words of a noun phrase (determiners, modifiers, nouns, names, a
+    possessive) and commas or hyphens of an apposition between its closing mark and it."""
     doc = tok.doc
     i = tok.i - 1
     while i >= 0 and tok.i - i <= 6 and not quoted(doc[i]):
-        if doc[i].pos_ not in {"DET", "ADJ", "NUM", "NOUN", "PROPN", "PUNCT"} or doc[i].is_space:
+        t = doc[i]
+        if t.pos_ not in {"DET", "ADJ", "NUM", "NOUN", "PROPN", "PART"} and t.text not in {
+            ",",
+            "-",
+        }:
             return False
         i -= 1
     return i >= 0 and quoted(doc[i])
@@ -317,6 +325,10 @@ def subject_of(
         # '"...," Trump barked' with barked tagged a participle, '"...," the two write' with
         # write tagged a noun: next to the quotation the word order still tells.
         return left
+    if verb.tag_ == "VBG":
+        return None  # '"Build the wall!" cheering Trump on': a participle's object, no source
+    # Finite, and also a base form or participle the tagger gave a cue after a quotation
+    # ('"...," read the statement'; "read" and "tweeted" are tagged so now and then).
     return _inverted_subject(verb, quoted)
 
 
@@ -371,6 +383,9 @@ def _inverted_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | N
     if nxt.pos_ == "DET" and nxt.head.head.i == verb.i and nxt.head.pos_ in {"NOUN", "PROPN"}:
         return nxt.head  # '"...," read the statement': the tagger's object is the source
     if nxt.lower_ in _INDEFINITE_SOURCES and nxt.pos_ in {"PRON", "NUM", "DET"}:
+        noun = nxt.head
+        if nxt.dep_ in {"det", "nummod"} and noun.i > nxt.i and noun.pos_ in {"NOUN", "PROPN"}:
+            return noun  # '"...," read one sign'
         return nxt  # '"...," tweeted another', '"...," read one'
     if (
         nxt.pos_ in {"NOUN", "ADV", "ADJ"}
@@ -379,10 +394,21 @@ def _inverted_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | N
     ):
         # '"...," said Skelly' with Skelly tagged an adverb; '"...," said Oversight ranking
         # Democrat Elijah Cummings': the last name of the run of words names the source.
+        # The run is the noun phrase's words only ('said Skelly in New York' stops at "in").
         j = nxt.i + 1
-        while j < len(doc) and j - nxt.i < 6 and doc[j].is_alpha and not quoted(doc[j]):
+        while (
+            j < len(doc)
+            and j - nxt.i < 6
+            and (doc[j].is_title or doc[j].pos_ in {"NOUN", "ADJ", "VERB"})
+            and doc[j].is_alpha
+            and not quoted(doc[j])
+        ):
             j += 1
-        names = [t for t in doc[nxt.i : j] if t.pos_ in _NAME_POS and t.is_title]
+        names = [
+            t
+            for t in doc[nxt.i : j]
+            if t.pos_ in _NAME_POS and t.is_title and t.ent_type_ not in _NOT_A_NAME_OF_SOURCE
+        ]
         return names[-1] if names else nxt
     if nxt.pos_ not in _NAME_POS or nxt.ent_type_ in _NOT_SPEAKER_ENTS:
         return None
@@ -392,6 +418,8 @@ def _inverted_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | N
 
 
 _INDEFINITE_SOURCES = {"another", "one", "others", "both", "some"}
+_NOT_A_NAME_OF_SOURCE = _NOT_SPEAKER_ENTS | {"GPE", "LOC", "FAC"}
+"""Names that end a run after a cue without being its source: 'said Skelly Thursday'."""
 
 
 def _name_before_parenthesis(tok: Token) -> Token:
@@ -814,8 +842,10 @@ def _kind(ctx: _Context, k: int, cue: CueMatch | None, speaker: Token | None) ->
     if speaker is not None:
         attribution.update(range(speaker.left_edge.i, speaker.right_edge.i + 1))
         start, end = mention_range(doc, speaker)
-        if start > 0 and doc[start - 1].pos_ == "DET":
-            start -= 1  # '"...," the Saudis state': the article the parser hung on the cue
+        if start > 0 and doc[start - 1].lower_ in _ARTICLES:
+            # '"...," the Saudis state': the article the parser hung on the cue (the
+            # mention keeps it out there, as in "the Clinton campaign": same parse).
+            start -= 1
         attribution.update(range(start, end))
 
     def embedding(tok: Token | None) -> bool:

@@ -169,6 +169,11 @@ def after_quote(words: str, lemmas: str, tags: str, pos: str, heads: list[int], 
                      "NOUN NOUN VERB", [1, 2, 2], "compound nsubj ROOT"), ["said"]),
         (parsed("the two write .", "the two write .", "DT CD NN .", "DET NUM NOUN PUNCT",
                 [2, 2, 2, 2], "det nummod ROOT punct"), []),
+        # A noun a verb follows is that verb's subject; "of" goes on with the phrase.
+        (after_quote("The city report stands", "the city report stand", "DT NN NN VBZ",
+                     "DET NOUN NOUN VERB", [2, 2, 3, 3], "det compound nsubj ROOT"), []),
+        (after_quote("the state of Texas", "the state of Texas", "DT NN IN NNP",
+                     "DET NOUN ADP PROPN", [1, 1, 1, 2], "det ROOT prep pobj"), []),
     ],
     ids=doc_id,
 )  # fmt: skip
@@ -177,6 +182,15 @@ def test_verb_form_tagged_a_noun_is_a_cue_right_after_a_quotation(
 ) -> None:
     quoted = [(0, doc[3].idx + 1)] if doc[0].text == '"' else []
     assert cues(doc, lexicon, quoted) == expected
+
+
+def test_speech_noun_after_a_quotation_stays_a_nominal_cue(lexicon: Lexicon) -> None:
+    # " No , " Trump 's reply . -- "reply" is a verb of the lexicon too, but as a noun of
+    # the speech-noun lexicon it names Trump's utterance.
+    doc = after_quote("Trump 's reply .", "Trump 's reply .", "NNP POS NN .",
+                      "PROPN PART NOUN PUNCT", [2, 0, 2, 2], "poss case ROOT punct")  # fmt: skip
+    (cue,) = find_cues(doc, lexicon, [(0, doc[3].idx + 1)])
+    assert (cue.text(doc), cue.entry.cls) == ("reply", "nominal")
 
 
 def test_phrase_matches_by_word_sequence_with_its_last_word_as_head(lexicon: Lexicon) -> None:

@@ -172,6 +172,17 @@ def test_rules_without_a_governing_cue(findings_of, text: str, expected: list[Ro
          [("governing", "Democrat Elijah Cummings", "said", "direct")]),
         ('"Go back to Univision," Trump barked and a security guard escorted Ramos out.',
          [("governing", "Trump", "barked", "direct")]),
+        ('"Lock her up," read one sign.', [("governing", "one sign", "read", "direct")]),
+        # The source's run of words stops at the noun phrase's end and at dates and places.
+        ('"It is over," said Skelly in New York.', [("governing", "Skelly", "said", "direct")]),
+        ('"We will fight this," said Skelly Thursday.',
+         [("governing", "Skelly", "said", "direct")]),
+        # A participle after a quotation takes an object, not a source.
+        ('The crowd roared "Build the wall!" cheering Trump on.',
+         [("none", None, None, "partial")]),
+        # A noun of the speech-noun lexicon stays a nominal cue with its holder.
+        ('"You are fired," Trump\'s reply came quickly.',
+         [("sentence", "Trump's", "reply", "direct")]),
         # A noun the phrase goes on with stays a noun: "state" of "the state department".
         ('"The rates will rise," the state department said.',
          [("governing", "the state department", "said", "direct")]),
