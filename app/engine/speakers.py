@@ -1020,7 +1020,7 @@ def candidates(ctx: _Context, k: int, findings: Sequence[Finding]) -> list[Candi
 
     The rule cascade of this module's docstring gives the order; then come ``none`` and the
     alternatives the cascade would not reach (other cues in the sentence and paragraph,
-    the previous quotation's speaker, the previous paragraph's cue subject), so that a
+    the previous quotation's speaker, the previous paragraph's cue subjects), so that a
     learned scorer can weigh them against the rules' choice.
     """
     out: list[Candidate] = []
@@ -1076,11 +1076,16 @@ def candidates(ctx: _Context, k: int, findings: Sequence[Finding]) -> list[Candi
     )
     if prev is not None and ctx.quotes[k].paragraph - ctx.quotes[prev].paragraph <= 2:
         add("continuation", None, None, prev)
-    before = ctx.quotes[k].paragraph - 1
-    for c in reversed(ctx.cues_by_paragraph.get(before, [])):
-        if not ctx.quoted[c.head] and c.entry.cls not in NOT_SPEECH:
+    # The previous paragraph's last cue, and its first cue with a speaker: the last is
+    # often a cue of the reported words ('Carter said that for decades some critics had
+    # been predicting a withdrawal.' then '"That's because ..."' is Carter's, not the
+    # critics').
+    before = ctx.cues_by_paragraph.get(ctx.quotes[k].paragraph - 1, [])
+    last = next((c for c in reversed(before) if usable(c)), None)
+    lead = next((c for c in before if usable(c) and ctx.with_speaker(c) is not None), None)
+    for c in (last, lead):
+        if c is not None:
             add("previous_paragraph", c, ctx.with_speaker(c))
-            break
     extras = out[rules_end:]
     return out[:rules_end] + [Candidate("none", None, None)] + extras
 

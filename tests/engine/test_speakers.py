@@ -12,8 +12,10 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
+from app.engine.nlp import stored_quote_spans
 from app.engine.quotes import find_quotes
-from app.engine.speakers import holder, is_speech, subject_of
+from app.engine.speakers import Candidate, find_speakers, holder, is_speech, subject_of
+from tests.engine.conftest import cues_of
 
 Row = tuple[str | None, str | None, str | None, str]
 """(path, speaker mention, cue, kind) of one quotation."""
@@ -216,6 +218,42 @@ def test_continuation_goes_on_with_the_previous_speaker(
     findings_of, text: str, expected: list[Row]
 ) -> None:
     assert rows(findings_of, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The previous paragraph's last cue reports what others said; the paragraph's
+        # own speaker leads it.
+        ("Carter said that for decades some critics had been predicting a U.S. withdrawal "
+         "from the region, but this would not happen.\n"
+         '"That is because this region remains the most consequential for America."',
+         ["critics", "Carter"]),
+        ("The mayor said on Monday that residents had complained for years that the "
+         "council ignored them.\n"
+         '"We will listen now."',
+         ["residents", "mayor"]),
+        # One cue: one candidate.
+        ("Okafor said the bridge would reopen in May.\n"
+         '"Every cable has been inspected twice."',
+         ["Okafor"]),
+    ],
+)  # fmt: skip
+def test_previous_paragraph_candidates_are_its_last_cue_and_its_lead_speaker(
+    attributor, text: str, expected: list[str]
+) -> None:
+    doc = attributor.nlp(text)
+    spans = stored_quote_spans(doc)
+    options: dict[int, list[Candidate]] = {}
+
+    def record(ctx, k, candidates, findings):
+        options[k] = list(candidates)
+        return 0, None
+
+    find_speakers(doc, spans, cues_of(doc, attributor.lexicon), record)
+    assert [
+        c.speaker.text for c in options[len(spans) - 1] if c.path == "previous_paragraph"
+    ] == expected
 
 
 def test_continuation_points_at_the_quotation_it_continues(findings_of) -> None:
