@@ -9,10 +9,10 @@ paired bootstrap of Koehn 2004 and Berg-Kirkpatrick et al. 2012): the interval o
 difference, and the share of resamples in which the first scorer is ahead.
 
 On PolNeAR dev (84 articles; 2026-12-02) the 95% interval of attribution F1 is six
-points wide (0.895, [0.861, 0.923]), so a difference of a few quotations between two runs
+points wide (0.895, [0.861, 0.922]), so a difference of a few quotations between two runs
 is no evidence by itself. The paired interval of a change is narrower, since both sides
 share the articles' difficulty: the learned scorer's gain over the rules alone is +0.021,
-[+0.007, +0.036].
+[+0.006, +0.037].
 
 The figures are those of ``metrics.Score.summary`` (attribution and quote F1 as
 ``2 tp / (predicted + gold)``, ECE over ``CALIBRATION_BINS`` equal-width bins), computed
