@@ -1061,7 +1061,11 @@ def candidates(ctx: _Context, k: int, findings: Sequence[Finding]) -> list[Candi
     def usable(c: CueMatch) -> bool:
         return not ctx.quoted[c.head] and c.entry.cls not in NOT_SPEECH
 
-    first = next((c for c in in_paragraph if usable(c) and ctx.with_speaker(c) is not None), None)
+    def lead(cues: Sequence[CueMatch]) -> CueMatch | None:
+        """A paragraph's first usable cue with a speaker: its main attribution."""
+        return next((c for c in cues if usable(c) and ctx.with_speaker(c) is not None), None)
+
+    first = lead(in_paragraph)
     for c in ([first] if first is not None else []) + _nearest(
         in_paragraph, a, b, _NEAREST_CUES, usable
     ):
@@ -1082,8 +1086,7 @@ def candidates(ctx: _Context, k: int, findings: Sequence[Finding]) -> list[Candi
     # critics').
     before = ctx.cues_by_paragraph.get(ctx.quotes[k].paragraph - 1, [])
     last = next((c for c in reversed(before) if usable(c)), None)
-    lead = next((c for c in before if usable(c) and ctx.with_speaker(c) is not None), None)
-    for c in (last, lead):
+    for c in (last, lead(before)):
         if c is not None:
             add("previous_paragraph", c, ctx.with_speaker(c))
     extras = out[rules_end:]
