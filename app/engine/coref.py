@@ -129,6 +129,10 @@ class Link:
     resolution: Resolution
 
 
+_NOT_NAME_ENTS = {"", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+"""Entity labels whose words are no part of a name: "the 27-year-old Democrat"."""
+
+
 def _name_words(
     doc: Doc, start: int, end: int, lexicon: Lexicon
 ) -> tuple[tuple[str, ...], set[str], str | None]:
@@ -148,7 +152,7 @@ def _name_words(
             if tok.dep_ == "case":
                 words = []
             continue
-        if tok.pos_ == "PROPN" or tok.ent_type_ or tok.is_title:
+        if tok.pos_ == "PROPN" or tok.ent_type_ not in _NOT_NAME_ENTS or tok.is_title:
             words.append(tok.text)
         else:
             words = []

@@ -94,6 +94,23 @@ def _split_dashes(nlp: Language) -> None:
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
+_GLUED_QUOTE_INFIXES = [
+    r"""(?<=[,.:;!?])["“”](?=[^\W\d_])""",
+    r"""(?<=[^\W\d_]|[)\]])[,.:;!?](?=["“”][^\W\d_])""",
+]
+"""A quotation mark glued to the punctuation before it and the word after it, as copy that
+lost a space has it (``Ryan said,“Look, ...``, ``audiences,"Katie Packer said``): the
+default rules keep ``said,“Look`` one token, so the cue is lost. The punctuation and the
+mark split off as infixes."""
+
+
+def _split_glued_quotes(nlp: Language) -> None:
+    from spacy.util import compile_infix_regex
+
+    infixes = list(nlp.Defaults.infixes or []) + _GLUED_QUOTE_INFIXES
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
 def load_pipeline(name: str) -> Language:
     """Load an installed spaCy pipeline and add the boundary component before its parser.
 
@@ -106,6 +123,7 @@ def load_pipeline(name: str) -> Language:
     if BOUNDARY_COMPONENT not in nlp.pipe_names:
         nlp.add_pipe(BOUNDARY_COMPONENT, before="parser")
     _split_dashes(nlp)
+    _split_glued_quotes(nlp)
     return nlp
 
 

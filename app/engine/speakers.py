@@ -134,12 +134,25 @@ def mention_range(doc: Doc, head: Token) -> tuple[int, int]:
         while b < len(doc) and doc[b].ent_iob_ == "I":
             b += 1
         start, end = min(start, a), max(end, b)
-    # Leading punctuation (a stray quotation mark) never belongs to a mention.
+    # A mention never reaches back into a quotation or past the end of a sentence ('"What
+    # if ...?" the 43-year-old asked', with "asked" parsed a clause of "old"), and leading
+    # punctuation (a stray quotation mark) never belongs to it.
+    for j in range(head.i - 1, start - 1, -1):
+        if doc[j].text in _QUOTATION_MARKS or doc[j].text in {".", "?", "!"}:
+            start = j + 1
+            break
     while start < head.i and doc[start].is_punct:
         start += 1
+    while (
+        start > 1
+        and doc[start - 1].text == "-"
+        and not doc[start - 1].whitespace_
+        and not doc[start - 2].whitespace_
+    ):
+        start -= 2  # the rest of a hyphenated word: "the 43-year-old"
     if (
-        start == head.i
-        and start > 0
+        start > 0
+        and all(not doc[j].whitespace_ for j in range(start, head.i))  # one word: "43-year-old"
         and doc[start - 1].lower_ in _ARTICLES
         and head.dep_ not in {"compound", "poss"}
     ):
@@ -148,6 +161,7 @@ def mention_range(doc: Doc, head: Token) -> tuple[int, int]:
 
 
 _ARTICLES = {"the", "a", "an"}
+_QUOTATION_MARKS = {'"', "“", "”", "''", "``", "«", "»", "„"}
 
 
 def _appositive_name(head: Token) -> Token | None:
@@ -178,14 +192,18 @@ def _left_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | None:
         i -= 1  # "Trump later said"
     if i >= 0 and doc[i].text == ",":
         j = i - 1
+        inner = 0  # words of a title quoted inside the apposition: 'wearing "Ted Cruz" pins'
         while (
             j >= 0
-            and i - j <= 12
+            and i - j <= 25
             and doc[j].text != ","
-            and not quoted(doc[j])
+            and inner <= 4
             and not doc[j].is_sent_start
         ):
+            inner = inner + 1 if quoted(doc[j]) else 0
             j -= 1
+        if inner:
+            return None
         if j < 0 or doc[j].text != ",":
             return None
         i = j - 1
@@ -196,15 +214,26 @@ def _left_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | None:
         return tok
     if tok.pos_ == "PRON" and tok.lower_ in _PERSONAL:
         return tok
-    if tok.pos_ == "NOUN" and tok.dep_ != "compound" and any(c.dep_ == "det" for c in tok.children):
-        return tok  # "..., the Democratic presidential candidate stated that ..."
+    if (
+        tok.pos_ == "NOUN"
+        and tok.dep_ != "compound"
+        and any(c.dep_ in {"det", "poss"} for c in tok.children)
+    ):
+        # "..., the Democratic presidential candidate stated that ...", "In a statement,
+        # her senior policy adviser, Jake Sullivan, said: ..."
+        return tok
+    k = i - 1
+    while k >= 0 and i - k <= 5 and not doc[k].whitespace_ and not quoted(doc[k]):
+        k -= 1  # the words of a hyphenated modifier: "the 43-year-old"
     if (
         tok.pos_ in {"NOUN", "NUM", "ADJ"}
-        and i > 0
-        and doc[i - 1].pos_ == "DET"
-        and tok.ent_type_ not in _NOT_SPEAKER_ENTS - {"CARDINAL"}
+        and k >= 0
+        and doc[k].pos_ == "DET"
+        and (tok.ent_type_ not in _NOT_SPEAKER_ENTS - {"CARDINAL"} or k < i - 1)
     ):
-        return tok  # '"...," the two write', '"...," the editorial read', their det elsewhere
+        # '"...," the two write', '"...," the editorial read', their det elsewhere;
+        # '"...?" the 43-year-old asked'
+        return tok
     if tok.pos_ == "NOUN" and tok.is_title and tok.ent_type_ not in _NOT_SPEAKER_ENTS:
         return tok  # '"...," Hannity pressed': a name the tagger took for a noun
     return None
@@ -304,6 +333,14 @@ def subject_of(
         return verb.head
     if verb.dep_ == "acl":
         noun = verb.head
+        if (
+            noun.i == verb.i - 1
+            and verb.tag_ in _FINITE | {"VBN"}
+            and _after_quotation(noun, quoted)
+        ):
+            # '"What if ...?" the 43-year-old asked': the parser read "the 43-year-old
+            # (who was) asked"; right after the quotation the phrase is the cue's source.
+            return noun
         if noun.pos_ in _NAME_POS:
             return noun  # "footage of Hillary Clinton asking, ...": Clinton asks
         if noun.dep_ == "appos":
@@ -320,11 +357,11 @@ def subject_of(
     if verb.tag_ in _FINITE:
         left = _left_subject(verb, quoted)
         if left is not None:
-            return left
+            return _appositive_name(left) or left  # "her adviser, Jake Sullivan, said"
     elif (left := _left_subject(verb, quoted)) is not None and _after_quotation(left, quoted):
         # '"...," Trump barked' with barked tagged a participle, '"...," the two write' with
         # write tagged a noun: next to the quotation the word order still tells.
-        return left
+        return _appositive_name(left) or left
     if verb.tag_ == "VBG":
         return None  # '"Build the wall!" cheering Trump on': a participle's object, no source
     # Finite, and also a base form or participle the tagger gave a cue after a quotation
@@ -380,8 +417,19 @@ def _inverted_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | N
     )
     if not after_quote:
         return None
-    if nxt.pos_ == "DET" and nxt.head.head.i == verb.i and nxt.head.pos_ in {"NOUN", "PROPN"}:
-        return nxt.head  # '"...," read the statement': the tagger's object is the source
+    if nxt.pos_ == "DET" and nxt.head.pos_ in {"NOUN", "PROPN"} and nxt.head.i > nxt.i:
+        noun = nxt.head
+        if noun.head.i == verb.i:
+            return noun  # '"...," read the statement': the tagger's object is the source
+        if (
+            noun.dep_ in _SUBJECT_DEPS
+            and noun.i - nxt.i <= 3
+            and noun.ent_type_ not in _NOT_SPEAKER_ENTS
+            and all(t.pos_ in {"ADJ", "NOUN", "PROPN", "NUM"} for t in doc[nxt.i + 1 : noun.i])
+        ):
+            # '"...," said the woman, who did not want to be named': the parser made the
+            # source the subject of the clause after it.
+            return noun
     if nxt.lower_ in _INDEFINITE_SOURCES and nxt.pos_ in {"PRON", "NUM", "DET"}:
         noun = nxt.head
         if nxt.dep_ in {"det", "nummod"} and noun.i > nxt.i and noun.pos_ in {"NOUN", "PROPN"}:
@@ -715,7 +763,7 @@ def _colon_intro(ctx: _Context, k: int) -> tuple[list[CueMatch], Token | None]:
     i = a - 1
     while i >= 0 and doc[i].is_space:
         i -= 1
-    if i < 0 or doc[i].text not in {":", "："}:
+    if i < 0 or doc[i].text not in {":", "：", "):"}:  # "):" of "Gowdy (R-S.C.):"
         return [], None
     sent_start, _ = ctx.sent_bounds[ctx.sent_of[i]]
     cues = [
@@ -723,7 +771,12 @@ def _colon_intro(ctx: _Context, k: int) -> tuple[list[CueMatch], Token | None]:
         for c in reversed(ctx.cues_by_sent.get(ctx.sent_of[i], []))
         if c.head < i and not ctx.quoted[c.head] and ctx.with_speaker(c) is not None
     ]
-    words = [t for t in doc[sent_start:i] if not t.is_space and not t.is_punct]
+    words = []
+    depth = 0
+    for t in doc[sent_start:i]:
+        depth += t.text.count("(") - t.text.count(")")
+        if depth == 0 and not t.is_space and not t.is_punct and ")" not in t.text:
+            words.append(t)  # a party and state in parentheses are no name: "Gowdy (R-S.C.):"
     if (
         words
         and len(words) <= 4

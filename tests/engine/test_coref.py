@@ -34,6 +34,8 @@ def refs(result: Attribution) -> list[tuple[str, str, str] | None]:
          [("s1", "Maria Lopez", "explicit")]),
         # Titles are not part of the name.
         ('"The ruling is wrong," Mr. Brandt said.', [("s1", "Brandt", "explicit")]),
+        # Nor is an age: its words are a DATE to the recognizer, not a name.
+        ('"We will win," the 27-year-old Democrat said.', [("s1", "Democrat", "explicit")]),
         pytest.param(
             '"The ruling is wrong," Brandt said. "We will appeal," Mr. Brandt added.',
             [("s1", "Brandt", "explicit"), ("s1", "Brandt", "alias")],

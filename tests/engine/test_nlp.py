@@ -120,6 +120,33 @@ def test_attribution_dash_glued_to_the_closing_mark_is_a_token_of_its_own(
     assert not any(dash in w and w != dash for w in words)
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Ryan said,“Look, we will win.”", ["said", ",", "“", "Look"]),
+        ('different audiences,"Katie Packer said.', ["audiences", ",", '"', "Katie"]),
+        ("fear and paranoia,”Clinton said.", ["paranoia", ",", "”", "Clinton"]),
+        ("I love Hispanics!”Former Republican", ["Hispanics", "!", "”", "Former"]),
+        ('Gowdy (R-S.C.):"I have not heard', ["S.C.)", ":", '"', "I"]),
+    ],
+)
+def test_a_quotation_mark_glued_between_punctuation_and_a_word_splits_off(
+    nlp: Language, text: str, words: list[str]
+) -> None:
+    tokens = [t.text for t in nlp(text)]
+    n = tokens.index(words[0])
+    assert tokens[n : n + len(words)] == words
+
+
+@pytest.mark.parametrize(
+    "text", ['He said "no," and left.', "The U.S. grew 5.5 percent.", 'She wrote "Yes."']
+)
+def test_marks_with_their_spaces_tokenize_as_before(nlp: Language, text: str) -> None:
+    from spacy.lang.en import English
+
+    assert [t.text for t in nlp(text)] == [t.text for t in English()(text)]
+
+
 def test_pipeline_without_parser_or_ner_is_rejected(tmp_path: Path) -> None:
     spacy.blank("en").to_disk(tmp_path / "blank")
     with pytest.raises(ValueError, match="needs a parser and an NER component"):

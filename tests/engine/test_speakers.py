@@ -121,6 +121,11 @@ def test_governing_cue(findings_of, text: str, expected: list[Row]) -> None:
         ('Okafor told the council on Monday:\n"We will not raise taxes this year."',
          [("colon", "Okafor", "told", "direct")]),
         ('PARK: "We will not back down."', [("colon", "PARK", None, "direct")]),
+        # A party and state in parentheses are no part of the name, spaced or glued.
+        ('Rep. Trey Gowdy (R-S.C.): "I have not heard a good explanation."',
+         [("colon", "Rep. Trey Gowdy", None, "direct")]),
+        ('Rep. Trey Gowdy (R-S.C.):"I have not heard a good explanation."',
+         [("colon", "Rep. Trey Gowdy", None, "direct")]),
         # A colon sentence with no cue: its subject introduces the quotation.
         ('Okafor then listed the three conditions of the union:\n"Pay, hours and safety."',
          [("colon", "Okafor", None, "direct")]),
@@ -175,6 +180,34 @@ def test_rules_without_a_governing_cue(findings_of, text: str, expected: list[Ro
         ('"Go back to Univision," Trump barked and a security guard escorted Ramos out.',
          [("governing", "Trump", "barked", "direct")]),
         ('"Lock her up," read one sign.', [("governing", "one sign", "read", "direct")]),
+        # A source the parser made the subject of the clause after it ("who ... want").
+        ('"One guy came in and said we should start killing them," said the woman, who like '
+         "many in the town did not want to be named.",
+         [("governing", "the woman", "said", "direct")]),
+        # "the 43-year-old (who was) asked": the cue read as a clause of the phrase, or the
+        # phrase a modifier of the cue; a hyphenated word stays one mention, never reaching
+        # back into the quotation.
+        ("“What if Donald Trump had elocution lessons?” the 43-year-old asked in the video’s "
+         "description.",
+         [("sentence", "the 43-year-old", "asked", "direct")]),
+        ("“Why do we need it?” the 43-year-old asked.",
+         [("paragraph", "the 43-year-old", "asked", "direct")]),
+        # A long apposition, and one with a title quoted inside it, are stepped over.
+        ("“Very good reporter, this guy,” Trump, the GOP presidential frontrunner nationally "
+         "and current polling leader in South Carolina by a wide margin after winning the New "
+         "Hampshire primary, said when Boyle asked him a question.",
+         [("governing", "Trump", "said", "direct")]),
+        ("“We’ve had more successful conventions than this one,” Texas delegate Bill Eastland, "
+         "wearing a cowboy hat and “Ted Cruz” campaign pins, said as confetti flew.",
+         [("governing", "Texas delegate Bill Eastland", "said", "direct"),
+          ("continuation", None, None, "partial")]),
+        # A description with a possessive before a name in apposition: the name speaks.
+        ("In a statement to the Observer, her senior policy adviser, Jake Sullivan, said: "
+         "“Hillary Clinton believes that transatlantic cooperation is essential.”",
+         [("governing", "Jake Sullivan", "said", "direct")]),
+        # Copy that lost the space before the opening mark keeps its cue.
+        ("Ryan said,“Look, they have got no place in a presidential campaign.”",
+         [("governing", "Ryan", "said", "direct")]),
         # The source's run of words stops at the noun phrase's end and at dates and places.
         ('"It is over," said Skelly in New York.', [("governing", "Skelly", "said", "direct")]),
         ('"We will fight this," said Skelly Thursday.',
