@@ -22,6 +22,7 @@ Lee et al. 2013), applied in passes from the most precise to the least:
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -138,10 +139,30 @@ def _name_words(
 ) -> tuple[tuple[str, ...], set[str], str | None]:
     """Words of the name inside a mention, the title words before it, and the gender they tell."""
     words: list[str] = []
+    owner: list[str] = []  # the name before a possessive: "Donald Trump's"
     roles: set[str] = set()
     gender = None
+    hyphen = False
+    skip_to = start
+    for tok in doc[start : end - 2]:
+        if tok.lower_ in lexicon.titles and doc[tok.i + 1].lower_ == "of":
+            # "Secretary of State John F. Kerry": the office's words up to the person the
+            # recognizer found are the title's, not the name's.
+            person = next(
+                (
+                    t.i
+                    for t in doc[tok.i + 2 : end]
+                    if t.ent_iob_ == "B" and t.ent_type_ == "PERSON"
+                ),
+                None,
+            )
+            if person is not None:
+                skip_to = max(skip_to, person)
     for tok in doc[start:end]:
         low = tok.lower_
+        if tok.i < skip_to:
+            words = []
+            continue
         if low in lexicon.titles and (not words or tok.i < end - 1):
             roles.add(lexicon.roles.get(low, low.rstrip(".")))
             g = lexicon.titles[low]
@@ -150,12 +171,26 @@ def _name_words(
             continue
         if tok.dep_ == "case" or tok.lower_ in {"'s", "’s", "the"} or tok.is_punct or tok.is_space:
             if tok.dep_ == "case":
-                words = []
+                owner, words = words or owner, []
+            # "Ban Ki-moon", "Holtz-Eakin": a hyphen inside a word joins its parts.
+            hyphen = tok.text == "-" and bool(words) and not tok.whitespace_
+            hyphen = hyphen and not doc[tok.i - 1].whitespace_
+            continue
+        if tok.pos_ in {"VERB", "AUX"} and tok.lemma_.lower() != low:
+            # An inflected verb is no part of a name, though a headline's title case and
+            # its entity span take it in ("Obama Says ...", "Said Ellis"): it ends a name.
+            if words:
+                break
             continue
         if tok.pos_ == "PROPN" or tok.ent_type_ not in _NOT_NAME_ENTS or tok.is_title:
-            words.append(tok.text)
+            if hyphen:
+                words[-1] += "-" + tok.text
+            else:
+                words.append(tok.text)
         else:
             words = []
+        hyphen = False
+    words = words or owner
     if gender is None and len(words) > 1:
         gender = lexicon.first_names.get(words[0].lower())
     return tuple(words), roles, gender
@@ -587,6 +622,7 @@ def entity_name(doc: Doc, ent: Entity) -> str:
     if ent.name_words:
         return " ".join(ent.name_words)
     if ent.description:
-        return ent.description
+        # "Donald Trump's": a possessive mention is named without its ending.
+        return re.sub(r"\s*['’]s$", "", ent.description) or ent.description
     a, b = ent.mentions[0]
     return doc[a:b].text

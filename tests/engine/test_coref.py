@@ -36,6 +36,21 @@ def refs(result: Attribution) -> list[tuple[str, str, str] | None]:
         ('"The ruling is wrong," Mr. Brandt said.', [("s1", "Brandt", "explicit")]),
         # Nor is an age: its words are a DATE to the recognizer, not a name.
         ('"We will win," the 27-year-old Democrat said.', [("s1", "Democrat", "explicit")]),
+        # A hyphenated name keeps its hyphen, so its alias matches it.
+        ('"We need a deal," said Ban Ki-moon, the secretary general.',
+         [("s1", "Ban Ki-moon", "explicit")]),
+        ('"Not now," said Douglas Holtz-Eakin. "Later," Holtz-Eakin added.',
+         [("s1", "Douglas Holtz-Eakin", "explicit"), ("s1", "Douglas Holtz-Eakin", "alias")]),
+        # An inflected verb ends a name, though a headline's title case takes it in.
+        ('Biden Tells Voters to Stay Calm.\n\n"Do not panic," Mr. Biden said.',
+         [("s1", "Biden", "alias")]),
+        ('Said Ellis: "No."', [("s1", "Ellis", "explicit")]),
+        # The office after a title's "of" is the title's, up to the person named.
+        ('"It was wrong," said Secretary of State Hillary Clinton. "We will fix it," Clinton '
+         "added.",
+         [("s1", "Hillary Clinton", "explicit"), ("s1", "Hillary Clinton", "alias")]),
+        ('"Stay calm," Secretary of Homeland Security Jeh Johnson said.',
+         [("s1", "Jeh Johnson", "explicit")]),
         pytest.param(
             '"The ruling is wrong," Brandt said. "We will appeal," Mr. Brandt added.',
             [("s1", "Brandt", "explicit"), ("s1", "Brandt", "alias")],

@@ -69,9 +69,9 @@ def test_reported_content_speaker_and_cue(attributor: QuoteAttributor, text: str
         # "hoping" and "hoped" have the lemma "hop" in the small model.
         ("The governor is hoping the legislature will pass the budget by June.",
          [("the legislature will pass the budget by June", "The governor", "hoping")]),
-        # A nominal cue and its holder.
+        # A nominal cue and its holder (named without the possessive ending).
         ("The senator's claim that the plant would close was denied by the company.",
-         [("that the plant would close", "The senator's", "claim")]),
+         [("that the plant would close", "The senator", "claim")]),
         # A transcript line: the name before the colon said the whole line.
         ("TAPPER: Do you think the governor has done enough to help the city?\n\nOKAFOR: No.",
          [("Do you think the governor has done enough to help the city?", "TAPPER", None)]),
