@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Token
 
 from app.engine.lexicon import Lexicon
 from app.engine.speakers import (
+    NOT_SPEAKER_ENTS,
     RELATIVE_PRONOUNS,
     Finding,
     paragraph_numbers,
@@ -130,8 +131,8 @@ class Link:
     resolution: Resolution
 
 
-_NOT_NAME_ENTS = {"", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
-"""Entity labels whose words are no part of a name: "the 27-year-old Democrat"."""
+_NOT_NAME_ENTS = NOT_SPEAKER_ENTS | {""}
+"""Entity labels whose words are no part of a name ("the 27-year-old Democrat"), and none."""
 
 
 def _name_words(
@@ -173,8 +174,11 @@ def _name_words(
             if tok.dep_ == "case":
                 owner, words = words or owner, []
             # "Ban Ki-moon", "Holtz-Eakin": a hyphen inside a word joins its parts.
-            hyphen = tok.text == "-" and bool(words) and not tok.whitespace_
-            hyphen = hyphen and not doc[tok.i - 1].whitespace_
+            hyphen = (
+                tok.text == "-"
+                and bool(words)
+                and not (tok.whitespace_ or doc[tok.i - 1].whitespace_)
+            )
             continue
         if tok.pos_ in {"VERB", "AUX"} and tok.lemma_.lower() != low:
             # An inflected verb is no part of a name, though a headline's title case and

@@ -44,7 +44,7 @@ from spacy.tokens import Doc, Span, Token
 
 from app.engine.cues import CueMatch
 from app.engine.nlp import text_of
-from app.engine.quotes import QuoteSpan, looks_like_title, paragraph_spans
+from app.engine.quotes import DOUBLE_MARKS, QuoteSpan, looks_like_title, paragraph_spans
 from app.engine.types import QuoteKind
 
 Path = Literal[
@@ -161,7 +161,9 @@ def mention_range(doc: Doc, head: Token) -> tuple[int, int]:
 
 
 _ARTICLES = {"the", "a", "an"}
-_QUOTATION_MARKS = {'"', "“", "”", "''", "``", "«", "»", "„"}
+_QUOTATION_MARKS = {*DOUBLE_MARKS, "''", "``"}
+"""Tokens of a double quotation mark: the quotation finder's marks, and the two apostrophes
+or backticks of some house styles."""
 
 
 def _appositive_name(head: Token) -> Token | None:
@@ -174,7 +176,8 @@ def _appositive_name(head: Token) -> Token | None:
     return None
 
 
-_NOT_SPEAKER_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+NOT_SPEAKER_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+"""Entity labels of words that name no source (nor any part of a name)."""
 _PERSONAL = {"he", "she", "they", "i", "we"}
 
 
@@ -210,7 +213,7 @@ def _left_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | None:
     if i < 0 or quoted(doc[i]) or any(doc[j].is_sent_start for j in range(i + 1, verb.i + 1)):
         return None
     tok = doc[i]
-    if tok.pos_ == "PROPN" and tok.ent_type_ not in _NOT_SPEAKER_ENTS:
+    if tok.pos_ == "PROPN" and tok.ent_type_ not in NOT_SPEAKER_ENTS:
         return tok
     if tok.pos_ == "PRON" and tok.lower_ in _PERSONAL:
         return tok
@@ -229,12 +232,12 @@ def _left_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | None:
         tok.pos_ in {"NOUN", "NUM", "ADJ"}
         and k >= 0
         and doc[k].pos_ == "DET"
-        and (tok.ent_type_ not in _NOT_SPEAKER_ENTS - {"CARDINAL"} or k < i - 1)
+        and (tok.ent_type_ not in NOT_SPEAKER_ENTS - {"CARDINAL"} or k < i - 1)
     ):
         # '"...," the two write', '"...," the editorial read', their det elsewhere;
         # '"...?" the 43-year-old asked'
         return tok
-    if tok.pos_ == "NOUN" and tok.is_title and tok.ent_type_ not in _NOT_SPEAKER_ENTS:
+    if tok.pos_ == "NOUN" and tok.is_title and tok.ent_type_ not in NOT_SPEAKER_ENTS:
         return tok  # '"...," Hannity pressed': a name the tagger took for a noun
     return None
 
@@ -424,7 +427,7 @@ def _inverted_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | N
         if (
             noun.dep_ in _SUBJECT_DEPS
             and noun.i - nxt.i <= 3
-            and noun.ent_type_ not in _NOT_SPEAKER_ENTS
+            and noun.ent_type_ not in NOT_SPEAKER_ENTS
             and all(t.pos_ in {"ADJ", "NOUN", "PROPN", "NUM"} for t in doc[nxt.i + 1 : noun.i])
         ):
             # '"...," said the woman, who did not want to be named': the parser made the
@@ -438,7 +441,7 @@ def _inverted_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | N
     if (
         nxt.pos_ in {"NOUN", "ADV", "ADJ"}
         and nxt.is_title
-        and nxt.ent_type_ not in _NOT_SPEAKER_ENTS
+        and nxt.ent_type_ not in NOT_SPEAKER_ENTS
     ):
         # '"...," said Skelly' with Skelly tagged an adverb; '"...," said Oversight ranking
         # Democrat Elijah Cummings': the last name of the run of words names the source.
@@ -458,7 +461,7 @@ def _inverted_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | N
             if t.pos_ in _NAME_POS and t.is_title and t.ent_type_ not in _NOT_A_NAME_OF_SOURCE
         ]
         return names[-1] if names else nxt
-    if nxt.pos_ not in _NAME_POS or nxt.ent_type_ in _NOT_SPEAKER_ENTS:
+    if nxt.pos_ not in _NAME_POS or nxt.ent_type_ in NOT_SPEAKER_ENTS:
         return None
     while nxt.dep_ in {"compound", "flat"} and nxt.head.i > nxt.i and nxt.head.pos_ in _NAME_POS:
         nxt = nxt.head
@@ -466,7 +469,7 @@ def _inverted_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | N
 
 
 _INDEFINITE_SOURCES = {"another", "one", "others", "both", "some"}
-_NOT_A_NAME_OF_SOURCE = _NOT_SPEAKER_ENTS | {"GPE", "LOC", "FAC"}
+_NOT_A_NAME_OF_SOURCE = NOT_SPEAKER_ENTS | {"GPE", "LOC", "FAC"}
 """Names that end a run after a cue without being its source: 'said Skelly Thursday'."""
 
 
