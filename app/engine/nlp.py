@@ -5,8 +5,9 @@ well-formed text. News copy as it reaches a service is not: paragraphs lose thei
 period (headlines, datelines, names stripped by a feed), and a closing quotation mark after
 a period is often split off as a sentence of its own. Both break attribution, whose rules
 work inside a sentence. ``quote_boundaries`` runs before the parser and presets
-boundaries that the parser then respects: every paragraph starts a sentence, and a closing
-quotation mark never does.
+boundaries that the parser then respects: every paragraph starts a sentence, a closing
+quotation mark never does, and neither does a word in lower case right after one (the
+attribution of '"Does that fly?" former adviser David Axelrod asked').
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def quote_boundaries(doc: Doc) -> Doc:
 
 def preset_boundaries(doc: Doc, closers: Container[int], offset: int = 0) -> None:
     """Preset sentence starts before the parse: a paragraph starts a sentence, a closing
-    quotation mark never does.
+    quotation mark never does, nor a word in lower case right after it.
 
     Args:
         doc: The text to parse, or one paragraph of it.
@@ -68,6 +69,10 @@ def preset_boundaries(doc: Doc, closers: Container[int], offset: int = 0) -> Non
     for i, idx in enumerate(cols[1:, 0].tolist(), start=1):
         if idx + offset in closers:
             doc[i].is_sent_start = False
+            # '"Does that fly?" former adviser David Axelrod asked': a word in lower case
+            # right after the closing mark goes on with the quotation's sentence.
+            if i + 1 < len(doc) and doc[i + 1].text[:1].islower():
+                doc[i + 1].is_sent_start = False
 
 
 TEXT_KEY = ("quote_attribution", "text")

@@ -70,6 +70,46 @@ def test_component_forbids_a_sentence_start_on_a_closing_mark(text: str) -> None
     assert closing_marks(doc) and all(t.is_sent_start is False for t in closing_marks(doc))
 
 
+# A word in lower case right after the closing mark carries the quotation's sentence on:
+# the attribution after a quotation that ends in "?", "!" or "." (the parser otherwise
+# starts a sentence there, and the speech verb no longer governs the quoted words).
+RUN_ON = [
+    ('"Does that fly?" former adviser David Axelrod asked on Twitter.', "former", "fly"),
+    ('Clinton "offers support for Wall Street. Does that fly?" he asked.', "he", "fly"),
+    ('She called it "a disgrace. We will fight it." the senator added.', "the", "fight"),
+    ('"It is over!" cried the mayor.', "cried", "over"),
+]
+NEW_SENTENCE = [
+    ('"We are done here." The mayor left the room.', "The"),
+    ('"Enough." That was all Okafor said.', "That"),
+]
+
+
+@pytest.mark.parametrize(("text", "word", "quoted"), RUN_ON)
+def test_a_lower_case_word_after_a_closing_mark_goes_on_with_the_sentence(
+    text: str, word: str, quoted: str
+) -> None:
+    doc = preset(text)
+    assert next(t for t in doc if t.text == word).is_sent_start is False
+
+
+@pytest.mark.parametrize(("text", "word"), NEW_SENTENCE)
+def test_a_capitalised_word_after_a_closing_mark_is_left_to_the_parser(
+    text: str, word: str
+) -> None:
+    doc = preset(text)
+    assert next(t for t in doc if t.text == word).is_sent_start is None
+
+
+@pytest.mark.parametrize(("text", "word", "quoted"), RUN_ON)
+def test_the_parser_keeps_the_attribution_in_the_quotation_sentence(
+    nlp: Language, text: str, word: str, quoted: str
+) -> None:
+    doc = nlp(text)
+    after = next(t for t in doc if t.text == word)
+    assert after.sent == next(t for t in doc if t.text == quoted).sent
+
+
 def test_component_stores_the_quotations_on_the_doc() -> None:
     doc = preset('Okafor said "we are ready" on Monday.')
     assert [doc.text[q.start : q.end] for q in stored_quote_spans(doc)] == ["we are ready"]

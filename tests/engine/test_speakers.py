@@ -191,7 +191,7 @@ def test_rules_without_a_governing_cue(findings_of, text: str, expected: list[Ro
          "description.",
          [("sentence", "the 43-year-old", "asked", "direct")]),
         ("“Why do we need it?” the 43-year-old asked.",
-         [("paragraph", "the 43-year-old", "asked", "direct")]),
+         [("sentence", "the 43-year-old", "asked", "direct")]),
         # A long apposition, and one with a title quoted inside it, are stepped over.
         ("“Very good reporter, this guy,” Trump, the GOP presidential frontrunner nationally "
          "and current polling leader in South Carolina by a wide margin after winning the New "
@@ -212,9 +212,10 @@ def test_rules_without_a_governing_cue(findings_of, text: str, expected: list[Ro
         ('"It is over," said Skelly in New York.', [("governing", "Skelly", "said", "direct")]),
         ('"We will fight this," said Skelly Thursday.',
          [("governing", "Skelly", "said", "direct")]),
-        # A participle after a quotation takes an object, not a source.
+        # A participle after a quotation takes an object, not a source: the crowd cheers,
+        # not Trump.
         ('The crowd roared "Build the wall!" cheering Trump on.',
-         [("none", None, None, "partial")]),
+         [("sentence", "The crowd", "cheering", "partial")]),
         # A noun of the speech-noun lexicon stays a nominal cue with its holder.
         ('"You are fired," Trump\'s reply came quickly.',
          [("sentence", "Trump's", "reply", "direct")]),
