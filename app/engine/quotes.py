@@ -35,6 +35,7 @@ Conventions, each a newsroom one:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -94,11 +95,21 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum()
 
 
+def _neighbour(text: str, i: int, step: int, lo: int, hi: int) -> str:
+    """The first visible character from ``text[i]`` on, stepping by ``step`` inside
+    ``[lo, hi)``; a space beyond. Invisible format characters (a bidirectional embedding
+    or a zero-width space that copy from social media carries, U+202A before
+    '”Sorry Sarah, ...”') are stepped over: they do not turn a mark."""
+    while lo <= i < hi and unicodedata.category(text[i]) == "Cf":
+        i += step
+    return text[i] if lo <= i < hi else " "
+
+
 def _direction(text: str, i: int, lo: int, hi: int, width: int = 1) -> Direction | None:
     """Which way the mark at ``text[i:i + width]`` faces, or None when it is not a mark here."""
     ch = '"' if width == 2 else text[i]
-    prev = text[i - 1] if i > lo else " "
-    nxt = text[i + width] if i + width < hi else " "
+    prev = _neighbour(text, i - 1, -1, lo, hi)
+    nxt = _neighbour(text, i + width, 1, lo, hi)
     if prev in "=<>" or nxt in "<>":
         return None  # markup that leaked into the copy: <tweet id="...">
     if ch in SINGLE_MARKS and _is_word(prev) and _is_word(nxt):

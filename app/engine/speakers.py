@@ -259,6 +259,22 @@ def _after_quotation(tok: Token, quoted: Callable[[Token], bool]) -> bool:
     return i >= 0 and quoted(doc[i])
 
 
+def _ends_right_before(noun: Token, verb: Token) -> bool:
+    """Whether the noun phrase of ``noun`` ends right before ``verb``: nothing between them,
+    or only an apposition between commas ("the nominee, Donald Trump, tweeted")."""
+    doc = noun.doc
+    between = doc[noun.i + 1 : verb.i]
+    if not between:
+        return True
+    appositive = {t.i for c in noun.children if c.dep_ == "appos" for t in c.subtree}
+    return (
+        len(between) <= 12
+        and between[0].text == ","
+        and between[-1].text == ","
+        and all(t.i in appositive or t.text == "," for t in between)
+    )
+
+
 def _author(noun: Token) -> Token | None:
     """The person behind a document noun: "a speech Mrs. Clinton delivered", "Clinton's speech"."""
     if noun.pos_ != "NOUN":
@@ -337,13 +353,14 @@ def subject_of(
     if verb.dep_ == "acl":
         noun = verb.head
         if (
-            noun.i == verb.i - 1
+            _ends_right_before(noun, verb)
             and verb.tag_ in _FINITE | {"VBN"}
             and _after_quotation(noun, quoted)
         ):
             # '"What if ...?" the 43-year-old asked': the parser read "the 43-year-old
-            # (who was) asked"; right after the quotation the phrase is the cue's source.
-            return noun
+            # (who was) asked"; right after the quotation the phrase is the cue's source
+            # ('"...!" the presumptive nominee, Donald Trump, tweeted': its name).
+            return _appositive_name(noun) or noun
         if noun.pos_ in _NAME_POS:
             return noun  # "footage of Hillary Clinton asking, ...": Clinton asks
         if noun.dep_ == "appos":

@@ -39,6 +39,22 @@ def test_double_marks_delimit_quotations(text: str, expected: list[str]) -> None
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # Copy from social media carries invisible format characters next to its marks: a
+        # left-to-right embedding (U+202A), a zero-width space (U+200B), a byte-order mark.
+        ("\u202a”Sorry Sarah, you should have said it!!” posted Sharon Geyer.",
+         ["Sorry Sarah, you should have said it!!"]),
+        ("\u200b”We are ready,” Okafor said.", ["We are ready,"]),
+        ("\ufeff”We are ready,” Okafor said.", ["We are ready,"]),
+        ("Okafor said, \u200e”We are ready.”", ["We are ready."]),
+    ],
+)  # fmt: skip
+def test_invisible_format_characters_do_not_turn_a_mark(text: str, expected: list[str]) -> None:
+    assert quoted(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("It's the players' union that won the dispute.", []),
         ("Fans of ’90s rock'n'roll packed the hall.", []),
         ("The '16 campaign didn't end well.", []),

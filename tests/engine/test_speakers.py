@@ -192,6 +192,10 @@ def test_rules_without_a_governing_cue(findings_of, text: str, expected: list[Ro
          [("sentence", "the 43-year-old", "asked", "direct")]),
         ("“Why do we need it?” the 43-year-old asked.",
          [("sentence", "the 43-year-old", "asked", "direct")]),
+        # ... and with a name in apposition between commas, the name.
+        ('"If he does not he should resign in disgrace!" the presumptive nominee, Donald '
+         "Trump, tweeted Sunday after the attack.",
+         [("sentence", "Donald Trump", "tweeted", "partial")]),
         # A long apposition, and one with a title quoted inside it, are stepped over.
         ("“Very good reporter, this guy,” Trump, the GOP presidential frontrunner nationally "
          "and current polling leader in South Carolina by a wide margin after winning the New "
