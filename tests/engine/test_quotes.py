@@ -259,6 +259,14 @@ def test_offsets_give_the_quoted_words_and_outer_offsets_the_marks(text: str) ->
         ("we will win", False),
         ("The Bridge Is Safe But The Road Is Not Open Yet", False),
         ("a", False),
+        # Title case leaves only its minor words in lower case; a short sentence with one
+        # long word is no title.
+        ("Man of La Mancha", True),
+        ("Ode to de la Cruz", True),
+        ("Can we win Illinois?", False),
+        ("Medicare for all", False),
+        ("Thank you Georgia", False),
+        ("Lock her up!", False),
     ],
 )
 def test_looks_like_title(text: str, expected: bool) -> None:
