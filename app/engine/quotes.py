@@ -123,12 +123,19 @@ def _direction(text: str, i: int, lo: int, hi: int, width: int = 1) -> Direction
     if prev.isspace() and nxt.isspace():
         # A separator, as in breadcrumbs (Home » News » World); but a double mark set off
         # by spaces after an open quotation closes it: 'the \'Carolina two-step\' " - and',
-        # 'that advice, ” he said'.
-        return "pending_close" if ch in '"”' else None
+        # 'that advice, ” he said'; and a left mark opens one: 'Henry said. “ You know, ...”'.
+        if ch in '"”':
+            return "pending_close"
+        return "open" if ch in "“„" else None
     prev_open = prev.isspace() or prev in _OPEN_CONTEXT or prev in ALL_MARKS
     next_close = nxt.isspace() or nxt in _CLOSE_CONTEXT or nxt in ALL_MARKS
     can_open = not nxt.isspace() and prev_open
     can_close = not prev.isspace() and next_close
+    if ch in DOUBLE_MARKS and prev in ",;" and _is_word(nxt):
+        # Glued on both sides, a space lost before the mark or after it: 'different
+        # audiences,"Katie Packer said' closes, 'Ryan said,“Look' opens. The glyph tells;
+        # a straight mark closes an open quotation and otherwise opens one.
+        can_open = can_close = False
     if ch in SINGLE_MARKS and can_close and not can_open and prev in "sS" and nxt.isspace():
         # Plural possessive (``the players' union``) or a closing mark: both face left;
         # the pairing step only accepts it as a closer when an opener is pending.

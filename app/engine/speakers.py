@@ -210,6 +210,13 @@ def _left_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | None:
         if j < 0 or doc[j].text != ",":
             return None
         i = j - 1
+    if (
+        i > 0
+        and doc[i].pos_ == "ADP"
+        and not any(c.dep_ == "pobj" for c in doc[i].children)
+        and doc[i - 1].pos_ == "NOUN"
+    ):
+        i -= 1  # "a voice over says": a preposition with no object ends a compound noun
     if i < 0 or quoted(doc[i]) or any(doc[j].is_sent_start for j in range(i + 1, verb.i + 1)):
         return None
     tok = doc[i]

@@ -55,6 +55,22 @@ def test_invisible_format_characters_do_not_turn_a_mark(text: str, expected: lis
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # A mark glued to a comma and a word lost a space: the glyph tells which, and a
+        # straight mark closes an open quotation or else opens one.
+        ('"We win," he said. "They lose,"Katie Packer said. "More and more."',
+         ["We win,", "They lose,", "More and more."]),
+        ("“They lose,”Katie Packer said. “More and more.”", ["They lose,", "More and more."]),
+        ("Ryan said,“Look, we will win.”", ["Look, we will win."]),
+        ('Ryan said,"Look, we will win."', ["Look, we will win."]),
+    ],
+)  # fmt: skip
+def test_a_mark_glued_between_a_comma_and_a_word(text: str, expected: list[str]) -> None:
+    assert quoted(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("It's the players' union that won the dispute.", []),
         ("Fans of ’90s rock'n'roll packed the hall.", []),
         ("The '16 campaign didn't end well.", []),
@@ -94,6 +110,12 @@ def test_apostrophes_and_inches_are_not_marks(text: str, expected: list[str]) ->
             "''I hate the term 'Manhattan poor,' '' she said. ''They weren't living large.''",
             ["I hate the term 'Manhattan poor,'", "They weren't living large."],
         ),
+        # A left mark set off by spaces opens one.
+        (
+            "“We did well,” Henry said. “ You know, the future is why.”",
+            ["We did well,", "You know, the future is why."],
+        ),
+        ("As Politico reported, „ the voters were angry.“", ["the voters were angry."]),
         # With no quotation open, it is still an inch mark, or nothing.
         ('The 6\'2" center and the 12" sub were the order.', []),
         ('Sizes: 10" and 12" pans " in stock.', []),

@@ -180,6 +180,12 @@ def test_rules_without_a_governing_cue(findings_of, text: str, expected: list[Ro
         ('"Go back to Univision," Trump barked and a security guard escorted Ramos out.',
          [("governing", "Trump", "barked", "direct")]),
         ('"Lock her up," read one sign.', [("governing", "one sign", "read", "direct")]),
+        # A preposition with no object ends a compound noun: "a voice over".
+        ("“Donald Trump is skipping the last debate before the Iowa caucuses. Why? Trump can’t "
+         "handle tough questions, like why he’d let millions of illegal immigrants "
+         "stay in America and even supports a pathway to citizenship,” a voice over says as a "
+         "photo of an empty podium is shown.",
+         [("governing", "a voice", "says", "direct")]),
         # A source the parser made the subject of the clause after it ("who ... want").
         ('"One guy came in and said we should start killing them," said the woman, who like '
          "many in the town did not want to be named.",
