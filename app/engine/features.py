@@ -227,6 +227,15 @@ def _with_conjunctions(f: Features) -> Features:
     return out
 
 
+def _relation(tok: Token) -> str:
+    """The speaker's syntactic relation, as the features name it: a subject, the doer of a
+    passive ("agent": 'called "reckless" by Senator Doe', 'a suggestion by the mayor'), an
+    object, an apposition, or another."""
+    if tok.dep_ == "pobj" and tok.head.lower_ == "by" and tok.head.dep_ in {"agent", "prep"}:
+        return "agent"
+    return tok.dep_ if tok.dep_ in {"nsubj", "nsubjpass", "pobj", "appos", "dobj"} else "other"
+
+
 def candidate_features(
     ctx: _Context,
     k: int,
@@ -294,9 +303,7 @@ def candidate_features(
     f[f"mention={kind}"] = 1.0
     if tok is not None:
         f[f"ner={tok.ent_type_ or 'none'}"] = 1.0
-        f[
-            f"dep={tok.dep_ if tok.dep_ in {'nsubj', 'nsubjpass', 'pobj', 'appos', 'dobj'} else 'other'}"
-        ] = 1.0
+        f[f"dep={_relation(tok)}"] = 1.0
         f["person_word"] = 1.0 if tok.lower_ in _PERSON_WORDS or tok.lower_ in roles else 0.0
         f["capitalised"] = 1.0 if tok.text[:1].isupper() else 0.0
         if cand.continued_from is None:

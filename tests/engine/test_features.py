@@ -67,6 +67,24 @@ def test_an_attribution_that_closes_the_sentence(
     assert {k: v for k, v in f.items() if k.startswith("cue_trails")} == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "cue", "relation"),
+    [
+        ('"We will appeal the ruling," Maria Lopez said on Monday.', "said", "nsubj"),
+        # The doer of a passive cue, however the parser hangs its "by".
+        ('The plan was described as "reckless" by Senator Jane Doe.', "described", "agent"),
+        ('The vote followed a suggestion by Senator Dana Ruiz that the board "start over."',
+         "suggestion", "agent"),
+        ('"We need more buses," said the transport minister, Amara Okafor.', "said", "appos"),
+    ],
+)  # fmt: skip
+def test_the_relation_of_the_speaker_to_the_cue(
+    attributor: QuoteAttributor, text: str, cue: str, relation: str
+) -> None:
+    f = candidate_features_of(attributor, text)[cue]
+    assert [k for k in f if k.startswith("dep=")] == [f"dep={relation}"]
+
+
 def test_candidates_that_name_the_same_speaker_agree(attributor: QuoteAttributor) -> None:
     text = (
         '"We will appeal," Maria Lopez said. Thomas Brandt disagreed.\n'

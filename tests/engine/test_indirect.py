@@ -70,8 +70,13 @@ def test_reported_content_speaker_and_cue(attributor: QuoteAttributor, text: str
         ("The governor is hoping the legislature will pass the budget by June.",
          [("the legislature will pass the budget by June", "The governor", "hoping")]),
         # A nominal cue and its holder (named without the possessive ending).
-        ("The senator's claim that the plant would close was denied by the company.",
+        ("The senator's claim that the plant would close drew protests from workers.",
          [("that the plant would close", "The senator", "claim")]),
+        # A cue in the passive: its doer denies, and what was denied is PolNeAR's content.
+        ("The senator's claim that the plant would close was denied by the company.",
+         [("The senator's claim that the plant would close", "the company", "denied")]),
+        ("The report was criticized by Democrats as a whitewash.",
+         [("The report", "Democrats", "criticized")]),
         # A transcript line: the name before the colon said the whole line.
         ("TAPPER: Do you think the governor has done enough to help the city?\n\nOKAFOR: No.",
          [("Do you think the governor has done enough to help the city?", "TAPPER", None)]),

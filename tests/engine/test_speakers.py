@@ -98,6 +98,25 @@ def rows(findings_of, text: str) -> list[Row]:
          [("governing", "the Democratic presidential candidate", "stated", "partial")]),
         # A description is the speaker when no name is given.
         ('"I have no comment," the senator said.', [("governing", "the senator", "said", "direct")]),
+        # In the passive the doer names it, not the subject; whether the parser hangs "by"
+        # on the verb or on the quoted words.
+        ('This feature of the movement has been called "strategic ambiguity" by Joshua '
+         "Hendrick, a professor at Loyola University Maryland.",
+         [("governing", "Joshua Hendrick", "called", "partial")]),
+        ('The plan was described as "reckless" by Senator Jane Doe.',
+         [("governing", "Senator Jane Doe", "described", "partial")]),
+        ('Trump has called the plan "reckless" from the start.',
+         [("governing", "Trump", "called", "partial")]),
+        # The subject of "was asked" is the one asked: with no one named, no speaker.
+        ('Blumenthal was asked, "Would you have told her it is not a good idea?"',
+         [("none", None, None, "direct")]),
+        # The doer of the cue only, not of a verb it shares its subject with.
+        ("Later, Silverman was joined on stage again by Minnesota Sen. Al Franken and joked, "
+         "“Bernie or Bust people, you’re being ridiculous.”",
+         [("governing", "Silverman", "joked", "direct")]),
+        # ... and the subject of "was quoted as saying" speaks.
+        ('Trump was quoted by the Post as saying "we will win."',
+         [("governing", "Trump", "saying", "direct")]),
         # A speech noun holds the quotation: its possessor or agent speaks.
         ('Critics seized on her assertion that the plan was "fully paid for" by the savings.',
          [("governing", "her", "assertion", "partial")]),
