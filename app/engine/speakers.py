@@ -6,7 +6,8 @@ is recorded as the attribution ``path``, which the confidence step scores:
 ``governing``     a cue verb governs the quotation in the parse (``"...," Lavrov told
                   journalists``; ``Kono said "..."``), or the cue hangs off the quotation
                   (``"...," said Kono`` parsed as parataxis). The speaker is the cue's
-                  subject (through ``and added``, ``saying``, ``who said``).
+                  subject (through ``and added``, ``saying``, ``who said``), or in the
+                  passive its doer (``called "..." by X``).
 ``according_to``  ``according to X`` in the quotation's sentence: X.
 ``sentence``      no parse link, but a cue with a subject in the same sentence.
 ``colon``         the sentence or paragraph before ends in a colon and has a cue
@@ -299,7 +300,8 @@ def _author(noun: Token) -> Token | None:
 def subject_of(
     verb: Token, quoted: Callable[[Token], bool] = lambda t: False, depth: int = 0
 ) -> Token | None:
-    """The speaker token of a cue verb: its subject, or the subject of the verb it depends on.
+    """The speaker token of a cue verb: its subject, or the subject of the verb it depends on;
+    in the passive, its doer ("called ... by X": X), and none for the one asked or told.
 
     Subjects inside a quotation (``quoted``) are skipped: the parser often makes a quoted
     clause's first noun the subject of the cue that follows it. The parse is trusted

@@ -138,4 +138,6 @@ def test_intervals_are_ordered_and_in_range(total):
     for name, value in summary_figures(total).items():
         i = intervals[name]
         assert 0.0 <= i.low <= i.high <= 1.0
-        assert round(i.estimate, 4) == pytest.approx(value, abs=1e-4)
+        # The summary rounds to 4 decimals; the estimate is unrounded, and summed in another
+        # order, so at a rounding boundary (0.03125) rounding it again can land a unit away.
+        assert i.estimate == pytest.approx(value, abs=5e-5 + 1e-9)
