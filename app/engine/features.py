@@ -20,7 +20,13 @@ from spacy.tokens import Token
 
 from app.engine.cues import CueMatch
 from app.engine.quotes import looks_like_title
-from app.engine.speakers import Candidate, Finding, _Context, _paragraph_only_quotes
+from app.engine.speakers import (
+    Candidate,
+    Finding,
+    _Context,
+    _paragraph_only_quotes,
+    is_by_phrase,
+)
 
 Features = dict[str, float]
 
@@ -231,7 +237,7 @@ def _relation(tok: Token) -> str:
     """The speaker's syntactic relation, as the features name it: a subject, the doer of a
     passive ("agent": 'called "reckless" by Senator Doe', 'a suggestion by the mayor'), an
     object, an apposition, or another."""
-    if tok.dep_ == "pobj" and tok.head.lower_ == "by" and tok.head.dep_ in {"agent", "prep"}:
+    if tok.dep_ == "pobj" and is_by_phrase(tok.head):
         return "agent"
     return tok.dep_ if tok.dep_ in {"nsubj", "nsubjpass", "pobj", "appos", "dobj"} else "other"
 

@@ -328,11 +328,7 @@ def subject_of(
     agent = _agent(verb, quoted) if depth == 0 else None
     if agent is not None:
         return agent
-    if (
-        depth == 0
-        and verb.lemma_.lower() in _ADDRESSED
-        and any(c.dep_ == "auxpass" for c in verb.children)
-    ):
+    if depth == 0 and verb.lemma_.lower() in _ADDRESSED and _passive(verb):
         return None  # 'Blumenthal was asked, "..."': the one asked, by no one named
     subjects = sorted(
         (c for c in verb.children if c.dep_ in _SUBJECT_DEPS and not quoted(c)), key=order
@@ -416,18 +412,15 @@ def _agent(verb: Token, quoted: Callable[[Token], bool]) -> Token | None:
     ('Trump was quoted by the Post as saying')."""
     if verb.tag_ != "VBN" or verb.lemma_.lower() in _PASSIVE_SPEAKS:
         return None
-    if any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children) and not any(
-        c.dep_ == "auxpass" for c in verb.children
-    ):
+    if any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children) and not _passive(verb):
         return None  # "has called": active
     doc = verb.doc
-    clause = {t.i for t in verb.subtree}
     for tok in doc[verb.i + 1 : min(len(doc), verb.i + 16)]:
         if tok.is_sent_start:
             break
         # The parser hangs "by ..." on the quoted words ('described as "reckless" by
-        # Senator Jane Doe') as often as on the verb.
-        if tok.lower_ == "by" and tok.dep_ in {"agent", "prep"} and tok.head.i in clause:
+        # Senator Jane Doe') as often as on the verb: any "by" in the verb's clause.
+        if is_by_phrase(tok) and (tok.head.i == verb.i or verb.is_ancestor(tok.head)):
             for obj in tok.children:
                 if (
                     obj.dep_ == "pobj"
@@ -438,6 +431,18 @@ def _agent(verb: Token, quoted: Callable[[Token], bool]) -> Token | None:
                     return _appositive_name(obj) or obj
             return None
     return None
+
+
+def _passive(verb: Token) -> bool:
+    """Whether the verb has a passive auxiliary ("was asked", "has been called")."""
+    return any(c.dep_ == "auxpass" for c in verb.children)
+
+
+def is_by_phrase(prep: Token) -> bool:
+    """Whether ``prep`` is a "by" that names a doer: a passive's agent, however the parser
+    labels it ('called "reckless" by Senator Doe'), or a noun's ('a suggestion by the
+    mayor')."""
+    return prep.lower_ == "by" and prep.dep_ in {"agent", "prep"}
 
 
 _ADDRESSED = {"ask", "tell", "question", "press", "urge", "remind", "warn", "inform", "interview"}
