@@ -252,6 +252,8 @@ def _pair_single(text: str, lo: int, hi: int, taken: list[tuple[int, int]]) -> l
     for m in _marks(text, lo, hi, SINGLE_MARKS):
         if any(a <= m.pos < b for a, b in taken):
             continue
+        if pending is not None and any(pending < a < m.pos for a, _ in taken):
+            pending = None  # a double-quoted passage between: no pair around it
         if pending is None:
             if m.direction in ("open", "either"):
                 pending = m.pos

@@ -236,6 +236,10 @@ def test_markup_does_not_hide_a_real_quotation() -> None:
             "Reid: 'Never underestimate Trump.'\n\"It is great,\" he said of the 'plan'.",
             ["Never underestimate Trump.", "It is great,"],
         ),
+        # Single marks around a double-quoted passage pair with nothing: the spans stay
+        # disjoint (a case the property test below found).
+        ("Reid: 'He said \"we win\" today,' aides said.", ["we win"]),
+        (":'90s''Okafor»'", ["Okafor"]),
     ],
 )
 def test_top_level_single_marks_count_only_without_double_marked_speech(
