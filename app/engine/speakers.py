@@ -194,6 +194,11 @@ def _left_subject(verb: Token, quoted: Callable[[Token], bool]) -> Token | None:
     i = verb.i - 1
     while i >= 0 and doc[i].pos_ == "ADV" and not quoted(doc[i]):
         i -= 1  # "Trump later said"
+    if i >= 0 and doc[i].text == ")":
+        opening = next((j for j in range(i - 1, max(i - 9, -1), -1) if doc[j].text == "("), None)
+        if opening is None or quoted(doc[opening]):
+            return None
+        i = opening - 1  # "Rep. Paul Ryan (R-WI) said": the party and state are no subject
     if i >= 0 and doc[i].text == ",":
         j = i - 1
         inner = 0  # words of a title quoted inside the apposition: 'wearing "Ted Cruz" pins'
@@ -357,6 +362,8 @@ def subject_of(
         for noun in verb.head.children:
             if noun.dep_ == "dobj" and (recorded := _recorded(noun, verb, quoted)) is not None:
                 return recorded
+        if (controller := _object_controller(verb, quoted)) is not None:
+            return controller
     if depth < 3 and verb.dep_ in _SHARED_SUBJECT_DEPS and verb.head.i != verb.i:
         head = verb.head
         if verb.dep_ == "pcomp" and head.dep_ == "prep":
@@ -478,6 +485,28 @@ def relative_antecedent(pronoun: Token) -> Token | None:
 _RECORDINGS = {"footage", "video", "clip", "recording", "tape", "audio", "film"}
 
 
+_CAUSATIVES = set(
+    "prompt lead cause inspire spur drive move provoke force compel push pressure encourage"
+    " persuade convince trigger tempt".split()
+)
+"""Verbs that make their object do the next verb: 'prompted the tabloid to do a cover
+saying', 'led her to declare'. Not the verbs of asking or telling, whose object may only
+repeat the words of the one who asks ('urged voters to call it "rigged"')."""
+
+
+def _object_controller(verb: Token, quoted: Callable[[Token], bool]) -> Token | None:
+    """Who does an infinitive that hangs off a causative verb: its object ('That record
+    prompted Dave Leip's Atlas ... to state, "..."': the Atlas states, not the record)."""
+    if verb.head.lemma_.lower() not in _CAUSATIVES or not any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in verb.lefts
+    ):
+        return None
+    for noun in verb.head.children:
+        if noun.dep_ == "dobj" and verb.head.i < noun.i < verb.i and not quoted(noun):
+            return noun
+    return None
+
+
 def _recorded(noun: Token, verb: Token, quoted: Callable[[Token], bool]) -> Token | None:
     """The name recorded in "footage of Hillary Clinton" before the participle ``verb``
     ("... of Hillary Clinton asking"): the one who speaks on the recording."""
@@ -595,7 +624,10 @@ def holder(noun: Token, quoted: Callable[[Token], bool] = lambda t: False) -> To
         noun.dep_ in {"dobj", "pobj"}
         and verb.pos_ in {"VERB", "AUX"}
         and verb.i != noun.i
-        and verb.lemma_.lower() in _UTTERING
+        and (
+            verb.lemma_.lower() in _UTTERING
+            or (noun.head.lower_ == "with" and verb.lemma_.lower() in _UTTERING_WITH)
+        )
     ):
         return subject_of(verb, quoted)
     return None
@@ -627,6 +659,13 @@ _UTTERING = {
 """Verbs whose subject utters the noun they take ("Trump issued a statement", "the senator
 voiced support for"); the subject of "questioned the claim" or "rejected the criticism" is
 no holder."""
+
+_UTTERING_WITH = set(
+    "begin start open end close conclude kick follow lead respond reply react answer counter"
+    " hit fire".split()
+)
+"""Verbs whose subject utters what they are "with": "Clinton began Sunday with a tweet",
+"Trump opened with a call for the party to "embrace" his candidacy"."""
 
 
 def speaker_of(

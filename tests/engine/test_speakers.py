@@ -124,6 +124,30 @@ def rows(findings_of, text: str) -> list[Row]:
          [("governing", "Okafor's", "claim", "partial")]),
         ('The vote followed a suggestion by Senator Dana Ruiz that the board "start over."',
          [("governing", "Senator Dana Ruiz", "suggestion", "partial")]),
+        ('Many followed President Reagan\'s dictum that the Soviet Union was an "evil empire."',
+         [("governing", "President Reagan's", "dictum", "partial")]),
+        # A causative's object does the infinitive cue, not its subject.
+        ("That record prompted Dave Leip’s Atlas of U.S. Presidential Elections to state, "
+         "“Vigo County is the most prominent bellwether of presidential elections.”",
+         [("sentence", "Dave Leip’s Atlas", "state", "direct")]),
+        ('This prompted the tabloid to do a cover saying "Don\'t be a Bum, Hil!"',
+         [("governing", "the tabloid", "saying", "direct")]),
+        # ... but the one asked only repeats the words of the one who asks.
+        ('The moderator asked Okafor to call the plan "a disgrace" on air.',
+         [("governing", "The moderator", "call", "partial")]),
+        # Items ticked off are the speaker's.
+        ('Sanders ticked off a series of issues, including making the wealthy pay their '
+         '"fair share" of taxes.',
+         [("governing", "Sanders", "ticked off", "partial")]),
+        # A party and state in parentheses before the cue are stepped over when the parser
+        # loses the subject.
+        ("Tuesday on WTMJ, while discussing a tweet from Donald Trump featuring an image of "
+         "Hillary Clinton, Speaker of the House Rep. Paul Ryan (R-WI) said “anti-Semitic "
+         "images, they’ve got no place in a presidential campaign.”",
+         [("governing", "the House Rep. Paul Ryan", "said", "direct")]),
+        # A manner of speaking.
+        ("“This is fantastic!” beamed Donald Hartley of Madison, Alabama.",
+         [("sentence", "Donald Hartley", "beamed", "direct")]),
     ],
 )  # fmt: skip
 def test_governing_cue(findings_of, text: str, expected: list[Row]) -> None:
@@ -697,6 +721,11 @@ def test_subject_of(doc: Doc, verb: int, quoted: range, expected: str | None) ->
         # A verb of uttering gives its subject; a verb of answering or doubting does not.
         ("Okafor issued a statement on Tuesday night.", "statement", "Okafor"),
         ("Okafor questioned the claim that taxes would fall.", "claim", None),
+        # What one begins, opens or answers with is one's own.
+        ("Clinton began Sunday with a personally signed tweet.", "tweet", "Clinton"),
+        ("Trump opened with a call for unity.", "call", "Trump"),
+        ("Okafor closed with a statement.", "statement", "Okafor"),
+        ("Okafor agreed with the statement.", "statement", None),
     ],
 )  # fmt: skip
 def test_holder_of_a_nominal_cue(nlp, text: str, noun: str, expected: str | None) -> None:
