@@ -86,6 +86,9 @@ def text_of(doc: Doc) -> str:
 
 
 _DASHES = ["―", "—", "–"]
+_HYPHEN_BEFORE_NAME = r"-(?=[A-Z][a-z])"
+"""A hyphen glued to a capitalised word opens a bullet or a vox-pop credit: ``-Michelle
+Marks, Philadelphia.``; the default rules keep ``-Michelle`` one token."""
 
 
 def _split_dashes(nlp: Language) -> None:
@@ -93,7 +96,7 @@ def _split_dashes(nlp: Language) -> None:
     the default rules keep ``”―`` as one token. Dashes split off as prefixes and suffixes."""
     from spacy.util import compile_prefix_regex, compile_suffix_regex
 
-    prefixes = list(nlp.Defaults.prefixes or []) + _DASHES
+    prefixes = list(nlp.Defaults.prefixes or []) + _DASHES + [_HYPHEN_BEFORE_NAME]
     suffixes = list(nlp.Defaults.suffixes or []) + _DASHES
     nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search

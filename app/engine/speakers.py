@@ -142,13 +142,14 @@ def mention_range(doc: Doc, head: Token) -> tuple[int, int]:
         if doc[j].text in _QUOTATION_MARKS or doc[j].text in {".", "?", "!"}:
             start = j + 1
             break
-    while start < head.i and doc[start].is_punct:
+    while start < head.i and (doc[start].is_punct or doc[start].is_space):
         start += 1
     while (
         start > 1
         and doc[start - 1].text == "-"
         and not doc[start - 1].whitespace_
         and not doc[start - 2].whitespace_
+        and not doc[start - 2].is_space
     ):
         start -= 2  # the rest of a hyphenated word: "the 43-year-old"
     if (

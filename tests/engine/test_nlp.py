@@ -150,6 +150,7 @@ def test_a_closing_mark_never_starts_a_sentence(nlp: Language, text: str) -> Non
         ('"We were never told."― Pamela Reyes', "―"),
         ('"We were never told."— Pamela Reyes', "—"),
         ('"We were never told."– Pamela Reyes', "–"),
+        ('"It needs to stop."\n\n-Michelle Marks, Philadelphia.', "-"),
     ],
 )
 def test_attribution_dash_glued_to_the_closing_mark_is_a_token_of_its_own(
@@ -179,7 +180,13 @@ def test_a_quotation_mark_glued_between_punctuation_and_a_word_splits_off(
 
 
 @pytest.mark.parametrize(
-    "text", ['He said "no," and left.', "The U.S. grew 5.5 percent.", 'She wrote "Yes."']
+    "text",
+    [
+        'He said "no," and left.',
+        "The U.S. grew 5.5 percent.",
+        'She wrote "Yes."',
+        "It fell to -5 degrees in Anti-Trump country, -ish.",
+    ],
 )
 def test_marks_with_their_spaces_tokenize_as_before(nlp: Language, text: str) -> None:
     from spacy.lang.en import English

@@ -184,6 +184,8 @@ def test_governing_cue(findings_of, text: str, expected: list[Row]) -> None:
         ('"The budget is balanced." ― Maria Lopez, council member',
          [("dash", "Maria Lopez", None, "direct")]),
         ('"Prices keep rising." — Sam Ortiz', [("dash", "Sam Ortiz", None, "direct")]),
+        ('"It needs to stop."\n\n-Michelle Marks, Philadelphia.',
+         [("dash", "Michelle Marks", None, "direct")]),
         ('Maria Lopez told the council on Monday that the budget was balanced.\n'
          '"Every department has made sacrifices."',
          [("previous_paragraph", "Maria Lopez", "told", "direct")]),
