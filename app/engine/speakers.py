@@ -790,8 +790,41 @@ class _Context:
             tok = speaker_of(self.doc, cue, lambda t: self.quoted[t.i])
             if tok is not None and (self.quoted[tok.i] or not any(ch.isalpha() for ch in tok.text)):
                 tok = None
+            if tok is not None and _respondents(self.doc, tok):
+                tok = self._poll(tok) or tok
             self._speakers[cue.head] = tok
         return self._speakers[cue.head]
+
+    def _poll(self, respondents: Token) -> Token | None:
+        """The poll or survey whose respondents speak: in their sentence, else in one of
+        the two sentences before it in the paragraph."""
+        n = self.sent_of[respondents.i]
+        paragraph = self.paragraph_of[respondents.i]
+        for m in range(n, max(n - 3, -1), -1):
+            a, b = self.sent_bounds[m]
+            if self.paragraph_of[a] != paragraph and m != n:
+                break
+            for tok in self.doc[a:b]:
+                if tok.pos_ == "NOUN" and tok.lemma_.lower() in _POLLS and not self.quoted[tok.i]:
+                    return tok
+        return None
+
+
+_POLLS = {"poll", "survey"}
+_SHARES = {"percent", "%", "majority", "plurality", "half", "third", "quarter", "fifth"}
+
+
+def _respondents(doc: Doc, tok: Token) -> bool:
+    """Whether a subject is a share of people polled: "75 percent of Republicans", "31% of
+    voters", "a majority of Democrats", "six in 10 Republicans"."""
+    a, b = mention_range(doc, tok)
+    words = [t.lower_ for t in doc[a:b]]
+    if tok.lower_ in _SHARES or any(w in _SHARES for w in words):
+        return True
+    return any(
+        t.lower_ == "in" and t.i + 1 < len(doc) and doc[t.i + 1].like_num
+        for t in doc[max(tok.i - 3, 0) : tok.i + 1]
+    )
 
 
 def _governing_cue(ctx: _Context, k: int) -> CueMatch | None:

@@ -145,6 +145,16 @@ def rows(findings_of, text: str) -> list[Row]:
          "Hillary Clinton, Speaker of the House Rep. Paul Ryan (R-WI) said “anti-Semitic "
          "images, they’ve got no place in a presidential campaign.”",
          [("governing", "the House Rep. Paul Ryan", "said", "direct")]),
+        # The share of people polled speaks for the poll: in the sentence or just before.
+        ('In a September Washington Post-ABC News poll, 75 percent of Republicans said "the '
+         'federal government is broken."',
+         [("governing", "a September Washington Post-ABC News poll", "said", "direct")]),
+        ('A fresh CNN-ORC poll shows voters are split. Six in 10 Republicans said that the '
+         'delegates "should vote for the candidate with the most support."',
+         [("governing", "A fresh CNN-ORC poll", "said", "partial")]),
+        # ... but a count of people is no share of them.
+        ('Three senators said the poll was "flawed."',
+         [("governing", "Three senators", "said", "partial")]),
         # A manner of speaking.
         ("“This is fantastic!” beamed Donald Hartley of Madison, Alabama.",
          [("sentence", "Donald Hartley", "beamed", "direct")]),
