@@ -180,6 +180,7 @@ class Analyzer:
         cuts = paragraph_cuts(text)
         parse = parsed_paragraphs(quotes, cuts, include_indirect)
         closers = {q.close_mark for q in quotes if q.close_mark is not None}
+        openers = {q.open_mark for q in quotes if q.open_mark is not None}
         pieces = []
         for k, (lo, hi) in enumerate(zip(cuts, [*cuts[1:], len(text)], strict=True)):
             piece = self.nlp.make_doc(text[lo:hi])
@@ -187,7 +188,7 @@ class Analyzer:
             if not len(piece) or not parse:  # nothing parsed: no sentences to mark
                 continue
             if k in parse:
-                preset_boundaries(piece, closers, lo)
+                preset_boundaries(piece, closers, lo, openers)
                 piece[0].is_sent_start = True
             else:
                 _one_sentence(piece, self._root)

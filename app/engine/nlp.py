@@ -44,18 +44,26 @@ def quote_boundaries(doc: Doc) -> Doc:
     """Find the quotations (``stored_quote_spans``) and preset sentence starts."""
     spans: list[QuoteSpan] = find_quotes(doc.text)
     doc._.quote_spans = [astuple(q) for q in spans]
-    preset_boundaries(doc, {q.close_mark for q in spans if q.close_mark is not None})
+    preset_boundaries(
+        doc,
+        {q.close_mark for q in spans if q.close_mark is not None},
+        openers={q.open_mark for q in spans if q.open_mark is not None},
+    )
     return doc
 
 
-def preset_boundaries(doc: Doc, closers: Container[int], offset: int = 0) -> None:
+def preset_boundaries(
+    doc: Doc, closers: Container[int], offset: int = 0, openers: Container[int] = ()
+) -> None:
     """Preset sentence starts before the parse: a paragraph starts a sentence, a closing
-    quotation mark never does, nor a word in lower case right after it.
+    quotation mark never does, nor a word in lower case right after it, nor an opening
+    mark right after a word or a comma.
 
     Args:
         doc: The text to parse, or one paragraph of it.
         closers: Character offsets (in the whole text) of closing quotation marks.
         offset: Where ``doc`` starts in the whole text.
+        openers: Character offsets (in the whole text) of opening quotation marks.
     """
     if len(doc) < 2:
         return
@@ -67,6 +75,12 @@ def preset_boundaries(doc: Doc, closers: Container[int], offset: int = 0) -> Non
             nxt = doc[i + 1]
             nxt.is_sent_start = not nxt.is_space
     for i, idx in enumerate(cols[1:, 0].tolist(), start=1):
+        if idx + offset in openers:
+            # 'trashed Comey on MSNBC's "Morning Joe," calling it a "no-brainer"': a mark
+            # after a word or a comma opens words of the same sentence.
+            before = doc[i - 1].text
+            if before[:1].isalnum() or before in {",", "'s", "’s"}:
+                doc[i].is_sent_start = False
         if idx + offset in closers:
             doc[i].is_sent_start = False
             # '"Does that fly?" former adviser David Axelrod asked': a word in lower case

@@ -85,6 +85,35 @@ NEW_SENTENCE = [
 ]
 
 
+OPENED_IN_THE_SENTENCE = [
+    ("Giuliani trashed Comey on MSNBC’s “Morning Joe,” calling it a “no-brainer.”", "Joe"),
+    ('The senator said "we will win" and left.', "win"),
+    ('Okafor, "a fighter," will run again.', "fighter"),
+]
+OPENED_AFTER_A_STOP = [
+    ('The vote failed. "We will try again," Okafor said.', "We"),
+    ('Okafor said: "We will try again."', "We"),
+]
+
+
+@pytest.mark.parametrize(("text", "word"), OPENED_IN_THE_SENTENCE)
+def test_an_opening_mark_after_a_word_or_comma_is_no_sentence_start(
+    nlp: Language, text: str, word: str
+) -> None:
+    doc = preset(text)
+    opener = next(t for t in doc if t.text in {"“", '"'})
+    assert opener.is_sent_start is False
+    parsed = nlp(text)
+    assert next(t for t in parsed if t.text == word).sent.start == 0
+
+
+@pytest.mark.parametrize(("text", "word"), OPENED_AFTER_A_STOP)
+def test_an_opening_mark_after_a_stop_or_colon_is_left_to_the_parser(text: str, word: str) -> None:
+    doc = preset(text)
+    mark = next(t for t in doc if t.i + 1 < len(doc) and doc[t.i + 1].text == word)
+    assert mark.is_sent_start is None
+
+
 @pytest.mark.parametrize(("text", "word", "quoted"), RUN_ON)
 def test_a_lower_case_word_after_a_closing_mark_goes_on_with_the_sentence(
     text: str, word: str, quoted: str

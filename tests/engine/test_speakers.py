@@ -135,6 +135,11 @@ def rows(findings_of, text: str) -> list[Row]:
         # ... but the one asked only repeats the words of the one who asks.
         ('The moderator asked Okafor to call the plan "a disgrace" on air.',
          [("governing", "The moderator", "call", "partial")]),
+        # A quoted title between the verb and its participle leaves them one sentence.
+        ("Former Mayor Rudy Giuliani, who backs Trump, trashed Comey on MSNBC’s “Morning "
+         "Joe,” calling it a “no-brainer” to prosecute under the law.",
+         [("sentence", "Former Mayor Rudy Giuliani", "calling", "partial"),
+          ("governing", "Former Mayor Rudy Giuliani", "calling", "partial")]),
         # Items ticked off are the speaker's.
         ('Sanders ticked off a series of issues, including making the wealthy pay their '
          '"fair share" of taxes.',
