@@ -140,6 +140,9 @@ def rows(findings_of, text: str) -> list[Row]:
          "Joe,” calling it a “no-brainer” to prosecute under the law.",
          [("sentence", "Former Mayor Rudy Giuliani", "calling", "partial"),
           ("governing", "Former Mayor Rudy Giuliani", "calling", "partial")]),
+        # A command is the words of the one who commands.
+        ('He commanded the Democratic Party to "do the right thing and open its doors."',
+         [("governing", "He", "commanded", "partial")]),
         # Items ticked off are the speaker's.
         ('Sanders ticked off a series of issues, including making the wealthy pay their '
          '"fair share" of taxes.',
@@ -738,6 +741,10 @@ def test_subject_of(doc: Doc, verb: int, quoted: range, expected: str | None) ->
         # A verb of uttering gives its subject; a verb of answering or doubting does not.
         ("Okafor issued a statement on Tuesday night.", "statement", "Okafor"),
         ("Okafor questioned the claim that taxes would fall.", "claim", None),
+        # A stance expressed is the one's who expresses it.
+        ("Clinton expressed confidence that the server would not be an issue.", "confidence",
+         "Clinton"),
+        ("Santilli expressed a desire to try the case himself.", "desire", "Santilli"),
         # What one begins, opens or answers with is one's own.
         ("Clinton began Sunday with a personally signed tweet.", "tweet", "Clinton"),
         ("Trump opened with a call for unity.", "call", "Trump"),
