@@ -369,6 +369,15 @@ def subject_of(
         head = verb.head
         if verb.dep_ == "pcomp" and head.dep_ == "prep":
             head = head.head  # "began by saying": the subject of "began"
+        elif (
+            verb.dep_ == "conj"
+            and head.dep_ == "ccomp"
+            and head.head.lemma_.lower() in _REPORTING
+            and head.head.i < head.i
+        ):
+            # 'Suu Kyi said it was too early ... but added, "..."': the parser joins the
+            # second cue to the clause reported by the first; it shares the first's subject.
+            head = head.head
         found = subject_of(head, quoted, depth + 1)
         if found is not None:
             return found
@@ -463,6 +472,10 @@ the day', 'by far', 'by mistake'."""
 _PASSIVE_SPEAKS = {"quote", "cite", "report", "hear", "overhear", "record", "tape", "film"}
 """Cues whose subject in the passive is the speaker: "was quoted as saying", "was heard
 telling aides"."""
+
+_REPORTING = {"say", "tell", "write", "add", "note", "argue", "explain", "insist", "claim", "state"}
+"""Verbs whose reported clause a later cue is wrongly joined to ("said it was ... but
+added")."""
 
 _FINITE = {"VBD", "VBZ", "VBP"}
 RELATIVE_PRONOUNS = {"who", "which", "that"}

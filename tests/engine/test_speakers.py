@@ -140,6 +140,14 @@ def rows(findings_of, text: str) -> list[Row]:
          "Joe,” calling it a “no-brainer” to prosecute under the law.",
          [("sentence", "Former Mayor Rudy Giuliani", "calling", "partial"),
           ("governing", "Former Mayor Rudy Giuliani", "calling", "partial")]),
+        # A second cue the parser joins to the clause the first reports shares the first's
+        # subject.
+        ('Suu Kyi, 70, said it was too early to congratulate winners but added, "I think '
+         'you all have an idea of the results."',
+         [("governing", "Suu Kyi", "added", "direct")]),
+        ("De Blasio said the move was made by NYPD commissioner Bill Bratton and said, “Who "
+         "are you going to trust on security?”",
+         [("governing", "De Blasio", "said", "direct")]),
         # A command is the words of the one who commands.
         ('He commanded the Democratic Party to "do the right thing and open its doors."',
          [("governing", "He", "commanded", "partial")]),
