@@ -370,13 +370,14 @@ def subject_of(
         if verb.dep_ == "pcomp" and head.dep_ == "prep":
             head = head.head  # "began by saying": the subject of "began"
         elif (
-            verb.dep_ == "conj"
+            (verb.dep_ == "conj" or (verb.dep_ == "advcl" and verb.tag_ == "VBG"))
             and head.dep_ == "ccomp"
             and head.head.lemma_.lower() in _REPORTING
             and head.head.i < head.i
         ):
-            # 'Suu Kyi said it was too early ... but added, "..."': the parser joins the
-            # second cue to the clause reported by the first; it shares the first's subject.
+            # 'Suu Kyi said it was too early ... but added, "..."', 'Byrne wrote the agents
+            # knew ..., saying, "..."': the parser joins the second cue (a conjunct or a
+            # participle) to the clause the first reports; it shares the first's subject.
             head = head.head
         found = subject_of(head, quoted, depth + 1)
         if found is not None:

@@ -148,6 +148,9 @@ def rows(findings_of, text: str) -> list[Row]:
         ("De Blasio said the move was made by NYPD commissioner Bill Bratton and said, “Who "
          "are you going to trust on security?”",
          [("governing", "De Blasio", "said", "direct")]),
+        ("Byrne also wrote the agents knew to brace for the eruptions, saying, “They didn’t "
+         "happen every day.”",
+         [("governing", "Byrne", "saying", "direct")]),
         # A command is the words of the one who commands.
         ('He commanded the Democratic Party to "do the right thing and open its doors."',
          [("governing", "He", "commanded", "partial")]),
