@@ -806,6 +806,8 @@ class _Context:
                 tok = None
             if tok is not None and _respondents(self.doc, tok):
                 tok = self._poll(tok) or tok
+            elif tok is not None and tok.pos_ == "NOUN" and tok.lemma_.lower() in _DOCUMENTS:
+                tok = _publisher(tok, lambda t: self.quoted[t.i]) or tok
             self._speakers[cue.head] = tok
         return self._speakers[cue.head]
 
@@ -822,6 +824,33 @@ class _Context:
                 if tok.pos_ == "NOUN" and tok.lemma_.lower() in _POLLS and not self.quoted[tok.i]:
                     return tok
         return None
+
+
+_DOCUMENTS = set(
+    "ad advertisement commercial spot video email e-mail mailer letter memo statement release"
+    " piece column op-ed editorial article post tweet message document filing".split()
+)
+"""Nouns of what someone puts out: a cue's subject among them speaks for its author."""
+_PUBLISHING = set("release run air launch unveil circulate produce send issue post publish".split())
+
+
+def _publisher(document: Token, quoted: Callable[[Token], bool]) -> Token | None:
+    """Who put out a document that is a cue's subject: 'Sanders is releasing a new ad that
+    urges voters to "..."', 'a fundraising email sent out by Sanders warned', 'The Post ran
+    a piece that noted', 'a court document filed by state attorney Dave Aronberg'."""
+    for child in document.children:
+        if child.dep_ == "poss" and not quoted(child):
+            return child  # "the campaign's ad"
+        if child.dep_ == "acl" and child.tag_ == "VBN":
+            for prep in child.children:
+                if is_by_phrase(prep):
+                    for obj in prep.children:
+                        if obj.dep_ == "pobj" and not quoted(obj):
+                            return _appositive_name(obj) or obj
+    verb = document.head
+    if document.dep_ == "dobj" and verb.lemma_.lower() in _PUBLISHING:
+        return subject_of(verb, quoted, 1)
+    return None
 
 
 _POLLS = {"poll", "survey"}

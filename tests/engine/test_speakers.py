@@ -151,6 +151,17 @@ def rows(findings_of, text: str) -> list[Row]:
         ("Byrne also wrote the agents knew to brace for the eruptions, saying, “They didn’t "
          "happen every day.”",
          [("governing", "Byrne", "saying", "direct")]),
+        # A document speaks for whoever put it out.
+        ("Democratic presidential candidate Bernie Sanders is releasing a new 30-second ad "
+         "that urges voters in New York to “reject the status quo.”",
+         [("governing", "Democratic presidential candidate Bernie Sanders", "urges", "partial")]),
+        ('The Washington Post recently ran a piece that noted his "health care plan would '
+         'benefit affluent households."',
+         [("governing", "The Washington Post", "noted", "partial")]),
+        # ... and one nobody is said to have put out speaks for itself.
+        ("A letter to platform committee members calls for the party to recognize that "
+         "“radical Islamic terrorism” poses a threat.",
+         [("governing", "A letter", "calls", "partial")]),
         # A command is the words of the one who commands.
         ('He commanded the Democratic Party to "do the right thing and open its doors."',
          [("governing", "He", "commanded", "partial")]),
