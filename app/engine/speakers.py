@@ -808,8 +808,26 @@ class _Context:
                 tok = self._poll(tok) or tok
             elif tok is not None and tok.pos_ == "NOUN" and tok.lemma_.lower() in _DOCUMENTS:
                 tok = _publisher(tok, lambda t: self.quoted[t.i]) or tok
+            elif tok is not None and tok.lower_ in _GENERIC:
+                tok = self._reporter(self.doc[cue.head]) or tok
             self._speakers[cue.head] = tok
         return self._speakers[cue.head]
+
+    def _reporter(self, verb: Token) -> Token | None:
+        """The subject of a cue above ``verb`` whose clause holds it: 'He notes that the
+        right to free speech comes with the limitation that you can't yell "fire"'."""
+        node = verb
+        for _ in range(8):
+            if node.head.i == node.i:
+                return None
+            node = node.head
+            cue = self.cue_at.get(node.i)
+            if cue is None or cue.entry.cls in NOT_SPEECH:
+                continue
+            found = speaker_of(self.doc, cue, lambda t: self.quoted[t.i])
+            if found is not None and found.lower_ not in _GENERIC and not self.quoted[found.i]:
+                return found
+        return None
 
     def _poll(self, respondents: Token) -> Token | None:
         """The poll or survey whose respondents speak: in their sentence, else in one of
@@ -852,6 +870,10 @@ def _publisher(document: Token, quoted: Callable[[Token], bool]) -> Token | None
         return subject_of(verb, quoted, 1)
     return None
 
+
+_GENERIC = {"some", "many", "others", "you", "one", "few", "most", "all", "everyone"}
+"""Subjects that name nobody in particular ("what some call", "you can't yell"): the cue
+they are subjects of reports someone else's words when a cue above it has a speaker."""
 
 _POLLS = {"poll", "survey"}
 _SHARES = {"percent", "%", "majority", "plurality", "half", "third", "quarter", "fifth"}

@@ -162,6 +162,11 @@ def rows(findings_of, text: str) -> list[Row]:
         ("A letter to platform committee members calls for the party to recognize that "
          "“radical Islamic terrorism” poses a threat.",
          [("governing", "A letter", "calls", "partial")]),
+        # Nobody in particular ('you', 'some') speaks for the speaker of a cue above.
+        ("He notes that the right to free speech also comes with the limitation that you "
+         "can’t yell “fire” in a theater.",
+         [("governing", "He", "yell", "direct")]),
+        ('Some call it "a disgrace."', [("governing", "Some", "call", "partial")]),
         # A command is the words of the one who commands.
         ('He commanded the Democratic Party to "do the right thing and open its doors."',
          [("governing", "He", "commanded", "partial")]),
