@@ -474,7 +474,11 @@ _PASSIVE_SPEAKS = {"quote", "cite", "report", "hear", "overhear", "record", "tap
 """Cues whose subject in the passive is the speaker: "was quoted as saying", "was heard
 telling aides"."""
 
-_REPORTING = {"say", "tell", "write", "add", "note", "argue", "explain", "insist", "claim", "state"}
+_REPORTING = set(
+    "say tell write add note argue explain insist claim state tweet declare announce warn"
+    " suggest acknowledge admit contend maintain assert complain stress emphasize predict"
+    " reply respond".split()
+)
 """Verbs whose reported clause a later cue is wrongly joined to ("said it was ... but
 added")."""
 

@@ -151,6 +151,11 @@ def rows(findings_of, text: str) -> list[Row]:
         ("Byrne also wrote the agents knew to brace for the eruptions, saying, “They didn’t "
          "happen every day.”",
          [("governing", "Byrne", "saying", "direct")]),
+        ('Republicans were quick to chime in, with Donald Trump tweeting that it was a '
+         '"disaster" for Clinton and asking, "How can someone with such bad judgement be our '
+         'next president?"',
+         [("governing", "Donald Trump", "tweeting", "partial"),
+          ("governing", "Donald Trump", "asking", "direct")]),
         # A document speaks for whoever put it out.
         ("Democratic presidential candidate Bernie Sanders is releasing a new 30-second ad "
          "that urges voters in New York to “reject the status quo.”",
