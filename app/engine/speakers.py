@@ -896,6 +896,10 @@ def _respondents(doc: Doc, tok: Token) -> bool:
     )
 
 
+_MODIFIER_DEPS = {"amod", "compound", "nmod", "conj"}
+"""How a quoted word hangs off a speech noun it describes rather than fills."""
+
+
 def _governing_cue(ctx: _Context, k: int) -> CueMatch | None:
     """The cue above the quotation in the parse; a speech cue beats a thought cue below it
     ("Obama said, a majority have come to believe "that climate change is real"")."""
@@ -909,13 +913,15 @@ def _governing_cue(ctx: _Context, k: int) -> CueMatch | None:
         for _ in range(8):
             if node.head.i == node.i:
                 break
-            node = node.head
+            below, node = node, node.head
             if not first_sent <= ctx.sent_of[node.i] <= last_sent:
                 break
             if ctx.quoted[node.i] and not (a <= node.i < b):
                 break  # walked into another quotation
             cue = ctx.cue_at.get(node.i)
             if cue is not None and not ctx.quoted[node.i]:
+                if cue.entry.cls == "nominal" and below.dep_ in _MODIFIER_DEPS:
+                    continue  # 'Trump's "divisive" comments': a word on the remarks, not in them
                 found.append(cue)
         if found:
             break

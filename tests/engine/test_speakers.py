@@ -126,6 +126,10 @@ def rows(findings_of, text: str) -> list[Row]:
          [("governing", "Senator Dana Ruiz", "suggestion", "partial")]),
         ('Many followed President Reagan\'s dictum that the Soviet Union was an "evil empire."',
          [("governing", "President Reagan's", "dictum", "partial")]),
+        # A quoted word on a speech noun describes the remarks: the describer speaks.
+        ("Mr. Scott, who has called Mr. Trump's comments ''racially toxic,'' portrayed his "
+         "own part in the party as a bridge.",
+         [("governing", "Mr. Scott", "called", "direct")]),
         # A causative's object does the infinitive cue, not its subject.
         ("That record prompted Dave Leip’s Atlas of U.S. Presidential Elections to state, "
          "“Vigo County is the most prominent bellwether of presidential elections.”",
