@@ -902,14 +902,19 @@ _MODIFIER_DEPS = {"amod", "compound", "nmod", "conj"}
 
 def _governing_cue(ctx: _Context, k: int) -> CueMatch | None:
     """The cue above the quotation in the parse; a speech cue beats a thought cue below it
-    ("Obama said, a majority have come to believe "that climate change is real"")."""
+    ("Obama said, a majority have come to believe "that climate change is real""), and a
+    cue whose reported clause holds the cue of the quotation reports it ('Rep. Steve
+    Israel said Clinton called on members to be "closely coordinated"': Israel is the
+    source PolNeAR names; its annotators credit the outermost report)."""
     inner = ctx.inner[k]
     a, b = ctx.outer[k]
     first_sent, last_sent = ctx.sent_of[a], ctx.sent_of[b - 1]
     roots = [t for t in inner if not (a <= t.head.i < b) or t.head.i == t.i]
     found: list[CueMatch] = []
+    reporting: list[CueMatch] = []  # cues above the first found whose reported clause holds it
     for root in roots:
         node = root
+        steps: set[str] = set()  # how the walk climbed since the first cue found
         for _ in range(8):
             if node.head.i == node.i:
                 break
@@ -918,10 +923,14 @@ def _governing_cue(ctx: _Context, k: int) -> CueMatch | None:
                 break
             if ctx.quoted[node.i] and not (a <= node.i < b):
                 break  # walked into another quotation
+            if found:
+                steps.add(below.dep_)
             cue = ctx.cue_at.get(node.i)
             if cue is not None and not ctx.quoted[node.i]:
                 if cue.entry.cls == "nominal" and below.dep_ in _MODIFIER_DEPS:
                     continue  # 'Trump's "divisive" comments': a word on the remarks, not in them
+                if found and steps <= _REPORTED_DEPS and steps & {"ccomp", "xcomp"}:
+                    reporting.append(cue)
                 found.append(cue)
         if found:
             break
@@ -936,7 +945,16 @@ def _governing_cue(ctx: _Context, k: int) -> CueMatch | None:
                 ):
                     found.append(ctx.cue_at[child.i])
     speech = [c for c in found if c.entry.cls not in NOT_SPEECH and ctx.with_speaker(c) is not None]
+    outer = [c for c in reporting if c in speech]
+    if outer and speech and speech[0] is found[0]:
+        return outer[-1]
     return speech[0] if speech else (found[0] if found else None)
+
+
+_REPORTED_DEPS = {"ccomp", "xcomp", "conj"}
+"""How a reported clause hangs off the cue that reports it (a ccomp or xcomp, through
+conjuncts inside it; two cues joined as conjuncts report apart: 'Cruz accuses Obama of
+"leading from behind" and Trump says he's "losing the war"')."""
 
 
 def _nearest(

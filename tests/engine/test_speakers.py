@@ -126,6 +126,18 @@ def rows(findings_of, text: str) -> list[Row]:
          [("governing", "Senator Dana Ruiz", "suggestion", "partial")]),
         ('Many followed President Reagan\'s dictum that the Soviet Union was an "evil empire."',
          [("governing", "President Reagan's", "dictum", "partial")]),
+        # A cue whose reported clause holds the quotation's cue is its source (PolNeAR
+        # credits the outermost report) ...
+        ('Rep. Steve Israel said Clinton called on members to be "closely coordinated."',
+         [("governing", "Rep. Steve Israel", "said", "partial")]),
+        ("Rep. Gregory Meeks (D-N.Y.) said Clinton reassured them that everyone would come "
+         "together and that Democrats “were not going to be like Trump.”",
+         [("governing", "Rep. Gregory Meeks", "said", "partial")]),
+        # ... but two cues joined as conjuncts report apart.
+        ('Ted Cruz accuses Obama of "leading from behind" and Donald Trump says he\'s "losing '
+         'the war on terrorism."',
+         [("governing", "Ted Cruz", "accuses", "partial"),
+          ("governing", "Donald Trump", "says", "partial")]),
         # A quoted word on a speech noun describes the remarks: the describer speaks.
         ("Mr. Scott, who has called Mr. Trump's comments ''racially toxic,'' portrayed his "
          "own part in the party as a bridge.",
@@ -138,7 +150,7 @@ def rows(findings_of, text: str) -> list[Row]:
          [("governing", "the tabloid", "saying", "direct")]),
         # ... but the one asked only repeats the words of the one who asks.
         ('The moderator asked Okafor to call the plan "a disgrace" on air.',
-         [("governing", "The moderator", "call", "partial")]),
+         [("governing", "The moderator", "asked", "partial")]),
         # A quoted title between the verb and its participle leaves them one sentence.
         ("Former Mayor Rudy Giuliani, who backs Trump, trashed Comey on MSNBC’s “Morning "
          "Joe,” calling it a “no-brainer” to prosecute under the law.",
@@ -148,7 +160,7 @@ def rows(findings_of, text: str) -> list[Row]:
         # subject.
         ('Suu Kyi, 70, said it was too early to congratulate winners but added, "I think '
          'you all have an idea of the results."',
-         [("governing", "Suu Kyi", "added", "direct")]),
+         [("governing", "Suu Kyi", "said", "direct")]),
         ("De Blasio said the move was made by NYPD commissioner Bill Bratton and said, “Who "
          "are you going to trust on security?”",
          [("governing", "De Blasio", "said", "direct")]),
@@ -159,7 +171,7 @@ def rows(findings_of, text: str) -> list[Row]:
          '"disaster" for Clinton and asking, "How can someone with such bad judgement be our '
          'next president?"',
          [("governing", "Donald Trump", "tweeting", "partial"),
-          ("governing", "Donald Trump", "asking", "direct")]),
+          ("governing", "Donald Trump", "tweeting", "direct")]),
         # A document speaks for whoever put it out.
         ("Democratic presidential candidate Bernie Sanders is releasing a new 30-second ad "
          "that urges voters in New York to “reject the status quo.”",
