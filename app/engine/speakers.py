@@ -1341,11 +1341,16 @@ def candidates(ctx: _Context, k: int, findings: Sequence[Finding]) -> list[Candi
             out.append(Candidate(path, cue, speaker, continued))
 
     governing = _governing_cue(ctx, k)
+    according = _according_to(ctx, k)
+    if according is not None and (governing is None or governing.entry.cls != "phrase"):
+        # 'According to the school's Facebook post, al Ashry said he was accompanying his
+        # wife because "..."', 'Trump said he was "happy to see" that Khan was voted in,
+        # according to The New York Times': the outermost source, as PolNeAR credits it.
+        # The parser hangs "according to" anywhere in the sentence, so where it hangs
+        # does not decide ('said that according to its analysis, ...' is the one loss).
+        add("according_to", according, ctx.with_speaker(according))
     if governing is not None:
         add("governing", governing, ctx.with_speaker(governing))
-    according = _according_to(ctx, k)
-    if according is not None:
-        add("according_to", according, ctx.with_speaker(according))
     for near in _sentence_cues(ctx, k, _NEAREST_CUES):
         add("sentence", near, ctx.with_speaker(near))
     colon_cues, colon_source = _colon_intro(ctx, k)

@@ -225,6 +225,13 @@ def test_governing_cue(findings_of, text: str, expected: list[Row]) -> None:
     [
         ('The bridge was "never in danger," according to Amara Okafor.',
          [("according_to", "Amara Okafor", "according to", "partial")]),
+        # "According to" names the outermost source, before the verb cue of the sentence.
+        ("According to the school’s Facebook post, al Ashry said he was accompanying his "
+         "wife because “if something happens to her I can’t imagine.”",
+         [("according_to", "the school’s", "According to", "partial")]),
+        ('Trump said he was "happy to see" that Khan was voted in, according to The New York '
+         "Times.",
+         [("according_to", "The New York Times", "according to", "partial")]),
         ('The budget is "a disgrace," and Okafor said so twice on Monday.',
          [("sentence", "Okafor", "said", "partial")]),
         ('Okafor told the council on Monday:\n"We will not raise taxes this year."',
