@@ -290,7 +290,8 @@ def _ends_right_before(noun: Token, verb: Token) -> bool:
 
 
 def _author(noun: Token) -> Token | None:
-    """The person behind a document noun: "a speech Mrs. Clinton delivered", "Clinton's speech"."""
+    """The person behind a document noun: "a speech Mrs. Clinton delivered", "Clinton's
+    speech", "calculations by Amy Glasmeier of the Massachusetts Institute of Technology"."""
     if noun.pos_ != "NOUN":
         return None
     for child in noun.children:
@@ -300,6 +301,10 @@ def _author(noun: Token) -> Token | None:
             for grand in child.children:
                 if grand.dep_ == "nsubj" and grand.pos_ in _NAME_POS:
                     return grand
+        if child.dep_ == "prep" and child.lower_ == "by":
+            for obj in child.children:
+                if obj.dep_ == "pobj" and obj.pos_ in _NAME_POS:
+                    return obj
     return None
 
 

@@ -225,6 +225,10 @@ def test_governing_cue(findings_of, text: str, expected: list[Row]) -> None:
     [
         ('The bridge was "never in danger," according to Amara Okafor.',
          [("according_to", "Amara Okafor", "according to", "partial")]),
+        # The author of what "according to" names is the source.
+        ('A "living wage" for a single adult is $10.36 an hour, according to calculations by '
+         "Amy Glasmeier of the Massachusetts Institute of Technology.",
+         [("according_to", "Amy Glasmeier", "according to", "partial")]),
         # "According to" names the outermost source, before the verb cue of the sentence.
         ("According to the school’s Facebook post, al Ashry said he was accompanying his "
          "wife because “if something happens to her I can’t imagine.”",
