@@ -3,12 +3,15 @@
 For every quotation the rules below are tried in order; the first that applies wins and
 is recorded as the attribution ``path``, which the confidence step scores:
 
+``according_to``  ``according to X`` in the quotation's sentence: X, the outermost
+                  source of the sentence's report, as PolNeAR credits it.
 ``governing``     a cue verb governs the quotation in the parse (``"...," Lavrov told
                   journalists``; ``Kono said "..."``), or the cue hangs off the quotation
-                  (``"...," said Kono`` parsed as parataxis). The speaker is the cue's
-                  subject (through ``and added``, ``saying``, ``who said``), or in the
-                  passive its doer (``called "..." by X``).
-``according_to``  ``according to X`` in the quotation's sentence: X.
+                  (``"...," said Kono`` parsed as parataxis); of nested reports, the
+                  outermost (``Israel said Clinton called on members to be "..."``). The
+                  speaker is the cue's subject (through ``and added``, ``saying``, ``who
+                  said``), or in the passive its doer (``called "..." by X``); a poll for
+                  the share of people it polled, a document's publisher for the document.
 ``sentence``      no parse link, but a cue with a subject in the same sentence.
 ``colon``         the sentence or paragraph before ends in a colon and has a cue
                   (``Kono told reporters: "..."``), or is a bare name (``TRUMP: "..."``).
@@ -890,13 +893,18 @@ _SHARES = {"percent", "%", "majority", "plurality", "half", "third", "quarter", 
 
 def _respondents(doc: Doc, tok: Token) -> bool:
     """Whether a subject is a share of people polled: "75 percent of Republicans", "31% of
-    voters", "a majority of Democrats", "six in 10 Republicans"."""
+    voters", "a majority of Democrats", "six in 10 Republicans"; not "the third-party
+    candidate", nor "In 2016 Trump"."""
+    if tok.lower_ in _SHARES:
+        return True
     a, b = mention_range(doc, tok)
-    words = [t.lower_ for t in doc[a:b]]
-    if tok.lower_ in _SHARES or any(w in _SHARES for w in words):
+    if any(t.lower_ in {"percent", "%"} for t in doc[a:b]):
         return True
     return any(
-        t.lower_ == "in" and t.i + 1 < len(doc) and doc[t.i + 1].like_num
+        t.lower_ == "in"
+        and 0 < t.i < len(doc) - 1
+        and doc[t.i - 1].like_num
+        and doc[t.i + 1].like_num
         for t in doc[max(tok.i - 3, 0) : tok.i + 1]
     )
 

@@ -208,9 +208,12 @@ def rows(findings_of, text: str) -> list[Row]:
         ('A fresh CNN-ORC poll shows voters are split. Six in 10 Republicans said that the '
          'delegates "should vote for the candidate with the most support."',
          [("governing", "A fresh CNN-ORC poll", "said", "partial")]),
-        # ... but a count of people is no share of them.
+        # ... but a count of people is no share of them, nor a year or an ordinal.
         ('Three senators said the poll was "flawed."',
          [("governing", "Three senators", "said", "partial")]),
+        ('In 2016 Trump said the poll was "rigged."', [("governing", "Trump", "said", "partial")]),
+        ('The third-party candidate said the poll was "rigged."',
+         [("governing", "The third-party candidate", "said", "partial")]),
         # A manner of speaking.
         ("“This is fantastic!” beamed Donald Hartley of Madison, Alabama.",
          [("sentence", "Donald Hartley", "beamed", "direct")]),
