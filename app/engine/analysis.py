@@ -59,7 +59,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from app.engine.annotators import fast_annotator
-from app.engine.nlp import BOUNDARY_COMPONENT, TEXT_KEY, preset_boundaries, text_of
+from app.engine.nlp import BOUNDARY_COMPONENT, TEXT_KEY, QuoteMarks, preset_boundaries, text_of
 from app.engine.quotes import QuoteSpan, find_quotes, paragraph_spans
 
 NER = "ner"
@@ -179,8 +179,7 @@ class Analyzer:
         quotes = find_quotes(text)
         cuts = paragraph_cuts(text)
         parse = parsed_paragraphs(quotes, cuts, include_indirect)
-        closers = {q.close_mark for q in quotes if q.close_mark is not None}
-        openers = {q.open_mark for q in quotes if q.open_mark is not None}
+        marks = QuoteMarks.of(quotes)
         pieces = []
         for k, (lo, hi) in enumerate(zip(cuts, [*cuts[1:], len(text)], strict=True)):
             piece = self.nlp.make_doc(text[lo:hi])
@@ -188,7 +187,7 @@ class Analyzer:
             if not len(piece) or not parse:  # nothing parsed: no sentences to mark
                 continue
             if k in parse:
-                preset_boundaries(piece, closers, lo, openers)
+                preset_boundaries(piece, marks, lo)
                 piece[0].is_sent_start = True
             else:
                 _one_sentence(piece, self._root)

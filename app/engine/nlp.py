@@ -7,13 +7,14 @@ a period is often split off as a sentence of its own. Both break attribution, wh
 work inside a sentence. ``quote_boundaries`` runs before the parser and presets
 boundaries that the parser then respects: every paragraph starts a sentence, a closing
 quotation mark never does, and neither does a word in lower case right after one (the
-attribution of '"Does that fly?" former adviser David Axelrod asked').
+attribution of '"Does that fly?" former adviser David Axelrod asked'), nor an opening mark
+right after a word or a comma.
 """
 
 from __future__ import annotations
 
-from collections.abc import Container
-from dataclasses import astuple
+from collections.abc import Iterable
+from dataclasses import astuple, dataclass
 
 import numpy as np
 import spacy
@@ -44,26 +45,35 @@ def quote_boundaries(doc: Doc) -> Doc:
     """Find the quotations (``stored_quote_spans``) and preset sentence starts."""
     spans: list[QuoteSpan] = find_quotes(doc.text)
     doc._.quote_spans = [astuple(q) for q in spans]
-    preset_boundaries(
-        doc,
-        {q.close_mark for q in spans if q.close_mark is not None},
-        openers={q.open_mark for q in spans if q.open_mark is not None},
-    )
+    preset_boundaries(doc, QuoteMarks.of(spans))
     return doc
 
 
-def preset_boundaries(
-    doc: Doc, closers: Container[int], offset: int = 0, openers: Container[int] = ()
-) -> None:
+@dataclass(frozen=True, slots=True)
+class QuoteMarks:
+    """Character offsets (in the whole text) of the quotations' opening and closing marks."""
+
+    openers: frozenset[int]
+    closers: frozenset[int]
+
+    @classmethod
+    def of(cls, quotes: Iterable[QuoteSpan]) -> QuoteMarks:
+        quotes = list(quotes)
+        return cls(
+            frozenset(q.open_mark for q in quotes if q.open_mark is not None),
+            frozenset(q.close_mark for q in quotes if q.close_mark is not None),
+        )
+
+
+def preset_boundaries(doc: Doc, marks: QuoteMarks, offset: int = 0) -> None:
     """Preset sentence starts before the parse: a paragraph starts a sentence, a closing
     quotation mark never does, nor a word in lower case right after it, nor an opening
     mark right after a word or a comma.
 
     Args:
         doc: The text to parse, or one paragraph of it.
-        closers: Character offsets (in the whole text) of closing quotation marks.
+        marks: The quotations' marks in the whole text.
         offset: Where ``doc`` starts in the whole text.
-        openers: Character offsets (in the whole text) of opening quotation marks.
     """
     if len(doc) < 2:
         return
@@ -75,13 +85,13 @@ def preset_boundaries(
             nxt = doc[i + 1]
             nxt.is_sent_start = not nxt.is_space
     for i, idx in enumerate(cols[1:, 0].tolist(), start=1):
-        if idx + offset in openers:
+        if idx + offset in marks.openers:
             # 'trashed Comey on MSNBC's "Morning Joe," calling it a "no-brainer"': a mark
             # after a word or a comma opens words of the same sentence.
             before = doc[i - 1].text
             if before[:1].isalnum() or before in {",", "'s", "’s"}:
                 doc[i].is_sent_start = False
-        if idx + offset in closers:
+        if idx + offset in marks.closers:
             doc[i].is_sent_start = False
             # '"Does that fly?" former adviser David Axelrod asked': a word in lower case
             # right after the closing mark goes on with the quotation's sentence.
@@ -152,6 +162,7 @@ def load_pipeline(name: str) -> Language:
 __all__ = [
     "BOUNDARY_COMPONENT",
     "load_pipeline",
+    "QuoteMarks",
     "preset_boundaries",
     "quote_boundaries",
     "stored_quote_spans",

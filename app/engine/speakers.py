@@ -304,7 +304,7 @@ def _author(noun: Token) -> Token | None:
             for grand in child.children:
                 if grand.dep_ == "nsubj" and grand.pos_ in _NAME_POS:
                     return grand
-        if child.dep_ == "prep" and child.lower_ == "by":
+        if is_by_phrase(child):
             for obj in child.children:
                 if obj.dep_ == "pobj" and obj.pos_ in _NAME_POS:
                     return obj
